@@ -1,0 +1,156 @@
+import { redact } from "./redact";
+
+/** Root of every error this package throws; callers branch on `instanceof`, never on message text. */
+export class CodeOceanError extends Error {
+  constructor(message: string) {
+    super(redact(message));
+    this.name = new.target.name;
+  }
+}
+
+/** Missing or invalid provider configuration (domain, token, tuning keys). */
+export class ConfigurationError extends CodeOceanError {}
+
+export interface RequestDescription {
+  method: string;
+  /** Path below `/api/v1`, e.g. `/data_assets/1234`. Never carries credentials. */
+  path: string;
+}
+
+/** What the user should do next, per status family. */
+function nextStep(status: number): string {
+  if (status === 401)
+    return "Check the API token: `pulumi config set --secret codeocean:token <token>` or CODEOCEAN_API_TOKEN.";
+  if (status === 403)
+    return "The token is valid but lacks permission for this object: give it the data-asset/capsule read-write scopes, or use the owner's token.";
+  if (status === 404)
+    return "The object does not exist (deleted, or a wrong id); `pulumi refresh` drops deleted objects from the stack.";
+  if (status === 429)
+    return "Code Ocean is rate limiting; retries were exhausted. Lower codeocean:requestsPerSecond or try again later.";
+  if (status >= 500)
+    return "Code Ocean had a server-side problem; retries were exhausted. Try again later; `pulumi up` resumes where it stopped.";
+  return "Fix the request as the message says and run `pulumi up` again.";
+}
+
+/** A response from Code Ocean with a non-2xx status. */
+export class APIError extends CodeOceanError {
+  readonly status: number;
+  /** Code Ocean's `message`, or a short excerpt of a non-JSON body. */
+  readonly serverMessage: string;
+  /** The parsed JSON body, when there was one. */
+  readonly body: unknown;
+  readonly method: string;
+  readonly path: string;
+  readonly requestId: string | undefined;
+  /** Seconds the server asked us to wait (429/503 `Retry-After`). */
+  readonly retryAfterSeconds: number | undefined;
+
+  constructor(
+    req: RequestDescription,
+    status: number,
+    serverMessage: string,
+    body: unknown,
+    requestId?: string,
+    retryAfterSeconds?: number,
+  ) {
+    const id = requestId ? ` (request id ${requestId})` : "";
+    super(
+      `Code Ocean API ${req.method} ${req.path} failed: HTTP ${status}: ${serverMessage || "(no message)"}${id}. ${nextStep(status)}`,
+    );
+    this.status = status;
+    this.serverMessage = redact(serverMessage);
+    this.body = body;
+    this.method = req.method;
+    this.path = req.path;
+    this.requestId = requestId;
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+
+  static from(
+    req: RequestDescription,
+    status: number,
+    serverMessage: string,
+    body: unknown,
+    requestId?: string,
+    retryAfterSeconds?: number,
+  ): APIError {
+    const Cls =
+      status === 400
+        ? BadRequestError
+        : status === 401
+          ? AuthenticationError
+          : status === 403
+            ? PermissionDeniedError
+            : status === 404
+              ? NotFoundError
+              : status === 429
+                ? RateLimitError
+                : status >= 500
+                  ? InternalServerError
+                  : APIError;
+    return new Cls(req, status, serverMessage, body, requestId, retryAfterSeconds);
+  }
+}
+
+export class BadRequestError extends APIError {}
+export class AuthenticationError extends APIError {}
+export class PermissionDeniedError extends APIError {}
+export class NotFoundError extends APIError {}
+export class RateLimitError extends APIError {}
+export class InternalServerError extends APIError {}
+
+/**
+ * No usable response. `reachedServer` says whether the request may have been processed:
+ * "no" only when the connection was never established (refused, DNS failure), which is the
+ * one case where a non-idempotent create may be sent again.
+ */
+export class APIConnectionError extends CodeOceanError {
+  readonly method: string;
+  readonly path: string;
+  readonly code: string | undefined;
+  readonly reachedServer: "no" | "unknown";
+
+  constructor(
+    req: RequestDescription,
+    detail: string,
+    code: string | undefined,
+    reachedServer: "no" | "unknown",
+  ) {
+    super(
+      `Code Ocean API ${req.method} ${req.path} failed: ${detail}${code ? ` (${code})` : ""}. ` +
+        (reachedServer === "no"
+          ? "Check codeocean:domain and the network; the request never reached Code Ocean."
+          : "The connection broke; Code Ocean may or may not have processed the request. Run `pulumi up` again; it reconciles."),
+    );
+    this.method = req.method;
+    this.path = req.path;
+    this.code = code;
+    this.reachedServer = reachedServer;
+  }
+}
+
+/** No response within the per-request timeout. */
+export class APITimeoutError extends APIConnectionError {
+  constructor(req: RequestDescription, timeoutMs: number) {
+    super(
+      req,
+      `no response within ${timeoutMs} ms (codeocean:requestTimeoutSeconds)`,
+      "ETIMEDOUT",
+      "unknown",
+    );
+  }
+}
+
+/** A 2xx response whose body does not have the documented shape. */
+export class ResponseValidationError extends CodeOceanError {
+  readonly method: string;
+  readonly path: string;
+  constructor(req: RequestDescription, detail: string) {
+    super(
+      `Code Ocean API ${req.method} ${req.path} returned a response this provider cannot read: ${detail}. ` +
+        "The server may be newer or older than this provider expects, or a proxy altered the response.",
+    );
+    this.method = req.method;
+    this.path = req.path;
+  }
+}

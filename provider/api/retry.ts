@@ -1,0 +1,87 @@
+import { APIConnectionError, APIError, APITimeoutError } from "./errors";
+
+/**
+ * Which requests may be sent again, and when. Retry policy is data plus two pure functions
+ * so that it can be read and tested without a server.
+ *
+ * Idempotency, call by call:
+ * - GET, PUT (sets fields to given values), PATCH archive (sets a flag), DELETE, detach
+ *   (removes ids; absent ids are ignored) and attach (re-posting the same asset and mount
+ *   returns the current entry — see shared/codeocean-api.md) are idempotent: retried on
+ *   429, 502, 503, 504 and on connection failures, whatever their stage.
+ * - POST /data_assets is NOT idempotent and Code Ocean has no idempotency key: a retried
+ *   create whose first attempt reached the server creates a second asset. It is retried only
+ *   when the request provably never reached the server (connection refused, DNS failure) or
+ *   the server said 429/503, which Code Ocean sends before processing. Any other ambiguous
+ *   failure (reset, timeout, 500/502/504, unreadable body) is surfaced to the caller, which
+ *   reconciles by searching for the asset (see resources/dataAssetProvider.ts).
+ * - POST /data_assets/search is a read and is treated as idempotent.
+ */
+export type Idempotency = "idempotent" | "create";
+
+export interface RetryPolicy {
+  /** Attempts after the first. */
+  maxRetries: number;
+  /** First backoff; doubles each retry. */
+  initialDelayMs: number;
+  /** Cap on a computed backoff. */
+  maxDelayMs: number;
+  /** Cap on a server-given Retry-After we are willing to honour. */
+  maxRetryAfterMs: number;
+}
+
+export const DEFAULT_RETRY_POLICY: RetryPolicy = {
+  maxRetries: 6,
+  initialDelayMs: 500,
+  maxDelayMs: 8_000,
+  maxRetryAfterMs: 60_000,
+};
+
+const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
+/** Statuses Code Ocean answers before processing a request. */
+const NOT_PROCESSED_STATUS = new Set([429, 503]);
+
+/** Whether `error` allows another attempt of a request of the given kind. */
+export function isRetryable(error: unknown, kind: Idempotency): boolean {
+  if (error instanceof APIError) {
+    return kind === "create"
+      ? NOT_PROCESSED_STATUS.has(error.status)
+      : RETRYABLE_STATUS.has(error.status);
+  }
+  if (error instanceof APITimeoutError) return kind === "idempotent";
+  if (error instanceof APIConnectionError)
+    return kind === "idempotent" || error.reachedServer === "no";
+  return false;
+}
+
+/**
+ * Delay before retry number `retry` (0-based): the server's Retry-After when given (capped),
+ * otherwise capped exponential backoff with "equal jitter" (half fixed, half random), so
+ * that many clients rejected at once do not come back at once.
+ */
+export function retryDelayMs(
+  retry: number,
+  policy: RetryPolicy,
+  retryAfterSeconds: number | undefined,
+  random: () => number = Math.random,
+): number {
+  if (retryAfterSeconds !== undefined && retryAfterSeconds >= 0) {
+    // A little jitter on top keeps a crowd told "1 s" from arriving in the same millisecond.
+    return Math.min(retryAfterSeconds * 1000, policy.maxRetryAfterMs) + random() * 250;
+  }
+  const base = Math.min(policy.initialDelayMs * 2 ** retry, policy.maxDelayMs);
+  return base / 2 + (random() * base) / 2;
+}
+
+/** Parses `Retry-After` given as seconds or as an HTTP date. */
+export function parseRetryAfter(
+  value: string | null | undefined,
+  now = Date.now(),
+): number | undefined {
+  if (!value) return undefined;
+  const trimmed = value.trim();
+  if (/^\d+(\.\d+)?$/.test(trimmed)) return Number(trimmed);
+  const date = Date.parse(trimmed);
+  if (Number.isNaN(date)) return undefined;
+  return Math.max(0, (date - now) / 1000);
+}

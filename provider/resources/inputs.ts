@@ -1,0 +1,123 @@
+/**
+ * The pieces every resource's input schema is built from, and the one function that turns
+ * a zod result into Pulumi check failures. Validation happens here and only here.
+ */
+import { z } from "zod";
+
+/** The value the engine sends for an input that is not known yet (during preview). */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The message for a missing or mistyped value: "is required" reads better than "expected string". */
+export function typeError(expected: string) {
+  return (issue: { input?: unknown }) =>
+    issue.input === undefined || issue.input === null
+      ? `is required: ${expected}`
+      : `must be ${expected} (got ${describe(issue.input)})`;
+}
+
+function describe(value: unknown): string {
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "string")
+    return `the string ${JSON.stringify(value.length > 40 ? value.slice(0, 40) + "…" : value)}`;
+  return typeof value === "object" ? "an object" : `${typeof value} ${String(value)}`;
+}
+
+/** A Code Ocean id: a UUID. */
+export const codeOceanId = (what: string) =>
+  z
+    .string({ error: typeError(`the ${what}'s id, a UUID`) })
+    .regex(
+      UUID,
+      `must be a Code Ocean ${what} id, a UUID such as 4367940e-e863-4819-afbd-1b6b9f9b1256 (copy it from the ${what}'s page or API)`,
+    );
+
+/**
+ * A mount: the folder name under /data where capsules see the asset. One path segment,
+ * so that no mount can escape /data or collide with another asset's folder.
+ */
+export const mountName = z
+  .string({ error: typeError('a folder name under /data, e.g. "reads"') })
+  .min(1, 'must not be empty: give a folder name under /data, e.g. "reads"')
+  .max(255, "must be at most 255 characters")
+  .refine(
+    (m) => !m.startsWith("/"),
+    'must not start with "/": it is a folder name under /data, e.g. "reads"',
+  )
+  .refine((m) => !m.split("/").includes(".."), 'must not contain "..": a mount cannot leave /data')
+  .refine(
+    (m) => /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(m),
+    'may contain only letters, digits, ".", "_" and "-", starting with a letter or digit (e.g. "rna_reads-2026")',
+  );
+
+export const nonEmptyString = (example: string) =>
+  z
+    .string({ error: typeError(`a string, e.g. ${example}`) })
+    .trim()
+    .min(1, `must not be empty, e.g. ${example}`);
+
+export const readyTimeoutSeconds = z
+  .number({ error: typeError("a number of seconds, e.g. 1800") })
+  .int("must be a whole number of seconds")
+  .min(1, "must be at least 1 second (use waitForReady: false not to wait at all)")
+  .max(7 * 24 * 3600, "must be at most 604800 seconds (7 days)");
+
+export interface CheckFailure {
+  property: string;
+  reason: string;
+}
+
+/** Whether `value` is, or contains, the engine's unknown-value sentinel. */
+export function containsUnknown(value: unknown): boolean {
+  if (value === UNKNOWN) return true;
+  if (Array.isArray(value)) return value.some(containsUnknown);
+  if (value && typeof value === "object") return Object.values(value).some(containsUnknown);
+  return false;
+}
+
+function valueAt(root: unknown, path: PropertyKey[]): { found: boolean; value: unknown } {
+  let cur = root;
+  for (const key of path) {
+    if (cur === UNKNOWN) return { found: true, value: UNKNOWN };
+    if (cur === null || typeof cur !== "object" || !(key in (cur as object)))
+      return { found: false, value: undefined };
+    cur = (cur as Record<PropertyKey, unknown>)[key];
+  }
+  return { found: true, value: cur };
+}
+
+/** Dotted property path as Pulumi shows it: `source.aws.bucket`, `tags[1]`. */
+export function propertyPath(path: PropertyKey[]): string {
+  return path
+    .map((k, i) => (typeof k === "number" ? `[${k}]` : i === 0 ? String(k) : `.${String(k)}`))
+    .join("");
+}
+
+/**
+ * Validates raw inputs. Issues that concern a value not yet known at preview (or any value
+ * containing one) are dropped: the engine checks again once the value is known.
+ */
+export function validate<S extends z.ZodType>(
+  schema: S,
+  raw: Record<string, unknown>,
+): { ok: true; value: z.output<S> } | { ok: false; failures: CheckFailure[] } {
+  const parsed = schema.safeParse(raw);
+  if (parsed.success) return { ok: true, value: parsed.data };
+  const failures: CheckFailure[] = [];
+  for (const issue of parsed.error.issues) {
+    const at = valueAt(raw, issue.path);
+    if (at.found && containsUnknown(at.value)) continue;
+    if (issue.code === "unrecognized_keys") {
+      for (const key of issue.keys) {
+        failures.push({
+          property: propertyPath([...issue.path, key]),
+          reason: "is not a known property; check its spelling against the documented inputs",
+        });
+      }
+      continue;
+    }
+    failures.push({ property: propertyPath(issue.path) || "(inputs)", reason: issue.message });
+  }
+  return { ok: false, failures };
+}
