@@ -8,6 +8,8 @@ import { CodeOceanClient, sharedThrottle } from "./api/client";
 import { apiBaseUrl } from "./api/endpoint";
 import { ConfigurationError } from "./api/errors";
 import { registerSecret } from "./api/redact";
+import { ATTACH_POLL_SCHEDULE } from "./resources/attachQueue";
+import { DEFAULT_POLL_SCHEDULE, PollSchedule } from "./waiter";
 
 /** Stack config keys and their environment fallbacks. */
 export const CONFIG_KEYS = {
@@ -23,6 +25,10 @@ export const CONFIG_KEYS = {
     env: "CODEOCEAN_REQUEST_TIMEOUT_SECONDS",
   },
   allowInsecureHttp: { key: "codeocean:allowInsecureHttp", env: "CODEOCEAN_ALLOW_INSECURE_HTTP" },
+  minPollIntervalSeconds: {
+    key: "codeocean:minPollIntervalSeconds",
+    env: "CODEOCEAN_MIN_POLL_INTERVAL_SECONDS",
+  },
 } as const;
 
 export interface ProviderSettings {
@@ -32,6 +38,8 @@ export interface ProviderSettings {
   maxConcurrentRequests: number;
   requestTimeoutSeconds: number;
   allowInsecureHttp: boolean;
+  /** The shortest wait between readiness checks (default 2 s); lower it only for an emulator. */
+  minPollIntervalSeconds: number;
 }
 
 type ConfigSource = { get(key: string): string | undefined };
@@ -93,6 +101,7 @@ export function loadSettings(): ProviderSettings {
     maxConcurrentRequests: Math.round(positiveNumber("maxConcurrentRequests", 16, 1_000)),
     requestTimeoutSeconds: positiveNumber("requestTimeoutSeconds", 30, 3_600),
     allowInsecureHttp: /^(1|true|yes)$/i.test(lookup("allowInsecureHttp") ?? ""),
+    minPollIntervalSeconds: positiveNumber("minPollIntervalSeconds", 2, 600),
   };
 }
 
@@ -128,4 +137,18 @@ export function getClient(): CodeOceanClient {
   cached?.client.close();
   cached = { fingerprint, client };
   return client;
+}
+
+/**
+ * The readiness schedules for assets and for mounts, scaled by minPollIntervalSeconds
+ * (the defaults when it is 2 s).
+ */
+export function pollSchedules(): { asset: PollSchedule; attach: PollSchedule } {
+  const scale = loadSettings().minPollIntervalSeconds / 2;
+  const scaled = (s: PollSchedule): PollSchedule => ({
+    ...s,
+    firstPollMs: s.firstPollMs * scale,
+    minIntervalMs: s.minIntervalMs * scale,
+  });
+  return { asset: scaled(DEFAULT_POLL_SCHEDULE), attach: scaled(ATTACH_POLL_SCHEDULE) };
 }

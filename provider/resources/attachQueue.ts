@@ -67,6 +67,7 @@ class TargetQueue {
     private readonly kind: TargetKind,
     private readonly targetId: string,
     private readonly onIdle: () => void,
+    private readonly schedule: PollSchedule,
   ) {}
 
   attach(
@@ -145,7 +146,7 @@ class TargetQueue {
         // Everything was posted and waits for its mount: look again on the shared schedule,
         // paced by the youngest entry, or sooner when a new request arrives.
         const youngest = Math.max(...entries.map((p) => p.postedAt!));
-        const delay = nextPollDelayMs(Date.now() - youngest, ATTACH_POLL_SCHEDULE);
+        const delay = nextPollDelayMs(Date.now() - youngest, this.schedule);
         const soonestDeadline = Math.min(...entries.map((p) => p.deadline));
         await this.pause(Math.max(0, Math.min(delay, soonestDeadline - Date.now())));
         await sleep(BATCH_WINDOW_MS);
@@ -262,11 +263,12 @@ export function targetQueue(
   client: CodeOceanClient,
   kind: TargetKind,
   targetId: string,
+  schedule: PollSchedule = ATTACH_POLL_SCHEDULE,
 ): TargetQueue {
   const key = `${client.baseUrl}|${kind}|${targetId}`;
   let q = queues.get(key);
   if (!q) {
-    q = new TargetQueue(client, kind, targetId, () => queues.delete(key));
+    q = new TargetQueue(client, kind, targetId, () => queues.delete(key), schedule);
     queues.set(key, q);
   }
   return q;

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 
 /** The serialized provider: a shim that loads the installed package at run time (see dataAsset.ts). */
-const capsuleAttachmentShim: pulumi.dynamic.ResourceProvider = {
+export const capsuleAttachmentShim: pulumi.dynamic.ResourceProvider = {
   async configure(req) {
     return require("pulumi-codeocean/runtime").configure(req);
   },

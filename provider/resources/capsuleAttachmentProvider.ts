@@ -10,7 +10,7 @@ import { z } from "zod";
 import type { TargetKind } from "../api/client";
 import { CodeOceanError, NotFoundError } from "../api/errors";
 import type { AttachResult } from "../api/schemas";
-import { getClient } from "../config";
+import { getClient, pollSchedules } from "../config";
 import { AttachWaitError, targetQueue } from "./attachQueue";
 import {
   CheckFailure,
@@ -155,7 +155,7 @@ async function attach(
 ): Promise<CapsuleAttachmentOutputs> {
   const { kind, targetId } = targetOf(inputs);
   try {
-    const result = await targetQueue(getClient(), kind, targetId).attach(
+    const result = await targetQueue(getClient(), kind, targetId, pollSchedules().attach).attach(
       inputs.dataAssetId,
       inputs.mount,
       inputs.waitForReady,

@@ -8,7 +8,7 @@ import * as pulumi from "@pulumi/pulumi";
  * last `up`. Capturing the implementation by value would also fail outright: zod schemas
  * and HTTP agents cannot be serialized.
  */
-const dataAssetShim: pulumi.dynamic.ResourceProvider = {
+export const dataAssetShim: pulumi.dynamic.ResourceProvider = {
   async configure(req) {
     return require("pulumi-codeocean/runtime").configure(req);
   },

@@ -19,7 +19,7 @@ import type {
   DataAsset as RemoteAsset,
   UpdateDataAssetParams,
 } from "../api/schemas";
-import { getClient, isConfigured } from "../config";
+import { getClient, isConfigured, pollSchedules } from "../config";
 import { ReadinessEstimate, Verdict, WaitTimeoutError, waitUntil } from "../waiter";
 import {
   CheckFailure,
@@ -463,6 +463,7 @@ async function waitForReady(
     observe,
     startedAt,
     timeoutMs: timeoutSeconds * 1000,
+    schedule: pollSchedules().asset,
     estimate: readiness,
     onTimeout: (last, waitedMs) =>
       new WaitTimeoutError(

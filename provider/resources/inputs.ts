@@ -119,5 +119,14 @@ export function validate<S extends z.ZodType>(
     }
     failures.push({ property: propertyPath(issue.path) || "(inputs)", reason: issue.message });
   }
-  return { ok: false, failures };
+  // One failure per property: several broken rules read better as one sentence.
+  const merged = new Map<string, string[]>();
+  for (const f of failures) merged.set(f.property, [...(merged.get(f.property) ?? []), f.reason]);
+  return {
+    ok: false,
+    failures: [...merged].map(([property, reasons]) => ({
+      property,
+      reason: [...new Set(reasons)].join("; "),
+    })),
+  };
 }
