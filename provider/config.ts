@@ -75,6 +75,17 @@ function positiveNumber(name: keyof typeof CONFIG_KEYS, fallback: number, max: n
   return n;
 }
 
+function wholeNumber(name: keyof typeof CONFIG_KEYS, fallback: number, max: number): number {
+  const n = positiveNumber(name, fallback, max);
+  if (!Number.isInteger(n)) {
+    const { key, env } = CONFIG_KEYS[name];
+    throw new ConfigurationError(
+      `${key} (or ${env}) must be a whole number from 1 to ${max}; got "${lookup(name)}".`,
+    );
+  }
+  return n;
+}
+
 /** The settings, or one error that names every missing key and both ways to set it. */
 export function loadSettings(): ProviderSettings {
   const domain = lookup("domain");
@@ -98,7 +109,7 @@ export function loadSettings(): ProviderSettings {
     domain: domain!,
     token: token!,
     requestsPerSecond: positiveNumber("requestsPerSecond", 10, 10_000),
-    maxConcurrentRequests: Math.round(positiveNumber("maxConcurrentRequests", 16, 1_000)),
+    maxConcurrentRequests: wholeNumber("maxConcurrentRequests", 16, 1_000),
     requestTimeoutSeconds: positiveNumber("requestTimeoutSeconds", 30, 3_600),
     allowInsecureHttp: /^(1|true|yes)$/i.test(lookup("allowInsecureHttp") ?? ""),
     minPollIntervalSeconds: positiveNumber("minPollIntervalSeconds", 2, 600),

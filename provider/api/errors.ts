@@ -59,7 +59,7 @@ export class APIError extends CodeOceanError {
     );
     this.status = status;
     this.serverMessage = redact(serverMessage);
-    this.body = body;
+    this.body = body === undefined ? undefined : JSON.parse(redact(JSON.stringify(body)));
     this.method = req.method;
     this.path = req.path;
     this.requestId = requestId;

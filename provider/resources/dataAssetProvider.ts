@@ -23,6 +23,7 @@ import { getClient, isConfigured, pollSchedules } from "../config";
 import { ReadinessEstimate, Verdict, WaitTimeoutError, waitUntil } from "../waiter";
 import {
   CheckFailure,
+  typeErrorOnly,
   UNKNOWN,
   codeOceanId,
   containsUnknown,
@@ -53,38 +54,53 @@ const folderPath = (example: string) =>
     .refine((p) => !p.split("/").includes(".."), 'must not contain ".." segments')
     .default("");
 
-const AwsSourceSchema = z.strictObject({
-  bucket: s3Bucket,
-  prefix: folderPath("runs/2026-11/"),
-  keepOnExternalStorage: z.boolean({ error: typeError("true or false") }).default(false),
-  public: z.boolean({ error: typeError("true or false") }).default(false),
-});
+const AwsSourceSchema = z.strictObject(
+  {
+    bucket: s3Bucket,
+    prefix: folderPath("runs/2026-11/"),
+    keepOnExternalStorage: z.boolean({ error: typeError("true or false") }).default(false),
+    public: z.boolean({ error: typeError("true or false") }).default(false),
+  },
+  { error: typeErrorOnly('an object, e.g. { bucket: "acme-reads", prefix: "runs/" }') },
+);
 
-const GcpSourceSchema = z.strictObject({
-  bucket: z
-    .string({ error: typeError('a GCS bucket name, e.g. "acme-imaging"') })
-    .regex(
-      GCS_BUCKET,
-      "must be a GCS bucket name: lowercase letters, digits, dots, hyphens and underscores (no gs:// prefix)",
-    ),
-  prefix: folderPath("scans/"),
-  clientId: z.string({ error: typeError("a string: the service account's client id") }).default(""),
-  clientSecret: z
-    .string({ error: typeError("a string: the service account's client secret") })
-    .default(""),
-});
+const GcpSourceSchema = z.strictObject(
+  {
+    bucket: z
+      .string({ error: typeError('a GCS bucket name, e.g. "acme-imaging"') })
+      .regex(
+        GCS_BUCKET,
+        "must be a GCS bucket name: lowercase letters, digits, dots, hyphens and underscores (no gs:// prefix)",
+      ),
+    prefix: folderPath("scans/"),
+    clientId: z
+      .string({ error: typeError("a string: the service account's client id") })
+      .default(""),
+    clientSecret: z
+      .string({ error: typeError("a string: the service account's client secret") })
+      .default(""),
+  },
+  { error: typeErrorOnly('an object, e.g. { bucket: "acme-imaging", prefix: "scans/" }') },
+);
 
-const ComputationSourceSchema = z.strictObject({
-  id: codeOceanId("computation"),
-  path: folderPath("results/figures"),
-});
+const ComputationSourceSchema = z.strictObject(
+  { id: codeOceanId("computation"), path: folderPath("results/figures") },
+  { error: typeErrorOnly('an object, e.g. { id: "<computation id>", path: "figures" }') },
+);
 
 const SourceSchema = z
-  .strictObject({
-    aws: AwsSourceSchema.optional(),
-    gcp: GcpSourceSchema.optional(),
-    computation: ComputationSourceSchema.optional(),
-  })
+  .strictObject(
+    {
+      aws: AwsSourceSchema.optional(),
+      gcp: GcpSourceSchema.optional(),
+      computation: ComputationSourceSchema.optional(),
+    },
+    {
+      error: typeErrorOnly(
+        'an object with one of aws, gcp or computation, e.g. { aws: { bucket: "acme-reads" } }',
+      ),
+    },
+  )
   .superRefine((s, ctx) => {
     const given = (["aws", "gcp", "computation"] as const).filter((k) => s[k] !== undefined);
     if (given.length !== 1) {
@@ -99,12 +115,15 @@ const SourceSchema = z
     }
   });
 
-const TargetSchema = z.strictObject({
-  aws: z.strictObject({
-    bucket: s3Bucket,
-    prefix: z.string({ error: typeError('a key prefix, e.g. "results/"') }),
-  }),
-});
+const TargetSchema = z.strictObject(
+  {
+    aws: z.strictObject(
+      { bucket: s3Bucket, prefix: z.string({ error: typeError('a key prefix, e.g. "results/"') }) },
+      { error: typeErrorOnly('an object, e.g. { bucket: "acme-results", prefix: "runs/" }') },
+    ),
+  },
+  { error: typeErrorOnly('an object, e.g. { aws: { bucket: "acme-results", prefix: "runs/" } }') },
+);
 
 const MetadataValue = z.union([z.string(), z.number().finite()], {
   error: "must be a string, or a number (dates as epoch seconds, e.g. 1676246400)",
@@ -125,8 +144,8 @@ export const DataAssetInputsSchema = z
       })
       .default([]),
     customMetadata: z
-      .record(z.string().min(1, "keys must not be empty"), MetadataValue, {
-        error: typeError('a map of field name to value, e.g. { "subject id": "S-001" }'),
+      .record(z.string().min(1, "keys must not be empty: use the field's name"), MetadataValue, {
+        error: typeErrorOnly('a map of field name to value, e.g. { "subject id": "S-001" }'),
       })
       .default({}),
     source: SourceSchema.optional(),

@@ -87,11 +87,26 @@ function valueAt(root: unknown, path: PropertyKey[]): { found: boolean; value: u
   return { found: true, value: cur };
 }
 
-/** Dotted property path as Pulumi shows it: `source.aws.bucket`, `tags[1]`. */
+/** Property path as Pulumi shows it: `source.aws.bucket`, `tags[1]`, `customMetadata["subject id"]`. */
 export function propertyPath(path: PropertyKey[]): string {
   return path
-    .map((k, i) => (typeof k === "number" ? `[${k}]` : i === 0 ? String(k) : `.${String(k)}`))
+    .map((k, i) =>
+      typeof k === "number"
+        ? `[${k}]`
+        : !/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(String(k))
+          ? `[${JSON.stringify(String(k))}]`
+          : i === 0
+            ? String(k)
+            : `.${String(k)}`,
+    )
     .join("");
+}
+
+/** Like typeError, but only for type errors: other issues keep their own messages. */
+export function typeErrorOnly(expected: string) {
+  const message = typeError(expected);
+  return (issue: { code?: string; input?: unknown }) =>
+    issue.code === "invalid_type" ? message(issue) : undefined;
 }
 
 /**
@@ -106,8 +121,11 @@ export function validate<S extends z.ZodType>(
   if (parsed.success) return { ok: true, value: parsed.data };
   const failures: CheckFailure[] = [];
   for (const issue of parsed.error.issues) {
-    const at = valueAt(raw, issue.path);
-    if (at.found && containsUnknown(at.value)) continue;
+    // A misspelt key is wrong whatever the values are, so it is reported even at preview.
+    if (issue.code !== "unrecognized_keys") {
+      const at = valueAt(raw, issue.path);
+      if (at.found && containsUnknown(at.value)) continue;
+    }
     if (issue.code === "unrecognized_keys") {
       for (const key of issue.keys) {
         failures.push({
@@ -117,7 +135,10 @@ export function validate<S extends z.ZodType>(
       }
       continue;
     }
-    failures.push({ property: propertyPath(issue.path) || "(inputs)", reason: issue.message });
+    // A bad record key carries the key schema's own message inside.
+    const reason =
+      issue.code === "invalid_key" ? (issue.issues[0]?.message ?? issue.message) : issue.message;
+    failures.push({ property: propertyPath(issue.path) || "(inputs)", reason });
   }
   // One failure per property: several broken rules read better as one sentence.
   const merged = new Map<string, string[]>();
