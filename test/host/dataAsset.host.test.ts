@@ -1,0 +1,128 @@
+/**
+ * DataAsset through the real @pulumi/pulumi dynamic-provider host over gRPC: the serialized
+ * provider is deserialized in another process, configured from stack config, and reaches
+ * the implementation with require("pulumi-codeocean/runtime"), as in a user's stack.
+ */
+import { DIFF, Host, HostCallError, serializeProvider, startHost } from "../helpers/host";
+import { TOKEN, useEmulator } from "../helpers/emulator";
+
+const { dataAssetShim } = require("pulumi-codeocean/dist/provider/resources/dataAsset.js");
+
+const emu = useEmulator({ readyAfterMs: 100 });
+let host: Host;
+let provider: string;
+
+beforeAll(async () => {
+  provider = await serializeProvider(dataAssetShim);
+  host = await startHost();
+  await host.configure({
+    "codeocean:domain": emu.current.url,
+    "codeocean:token": TOKEN,
+    "codeocean:minPollIntervalSeconds": "0.05",
+  });
+});
+afterAll(async () => {
+  await host?.stop();
+});
+beforeEach(() => emu.current.admin.reset());
+
+const T = "DataAsset";
+const declared = (o: Record<string, unknown> = {}) => ({
+  __provider: provider,
+  name: "RNA-Sequencing reads",
+  mount: "reads",
+  tags: ["genomics"],
+  source: { aws: { bucket: "acme-rna-reads", prefix: "runs/", keepOnExternalStorage: true } },
+  ...o,
+});
+
+async function created(o: Record<string, unknown> = {}) {
+  const { inputs, failures } = await host.check(T, {}, declared(o));
+  expect(failures).toEqual([]);
+  const r = await host.create(T, inputs);
+  return { inputs, ...r };
+}
+
+it("serializes to a small text that holds no configuration or secret", () => {
+  expect(provider.length).toBeLessThanOrEqual(4096);
+  expect(provider).toContain('require("pulumi-codeocean/runtime")');
+  expect(provider).not.toContain(TOKEN);
+  expect(provider).not.toContain(emu.current.url);
+  expect(provider).not.toMatch(/127\.0\.0\.1|zod|node-fetch/);
+});
+
+it("reports bad input as CheckFailures naming the property, with no API call", async () => {
+  const { failures } = await host.check(
+    T,
+    {},
+    declared({ mount: "/abs", onDelete: "shred", source: {} }),
+  );
+  expect(failures.map((f) => f.property).sort()).toEqual(["mount", "onDelete", "source"]);
+  expect(failures.find((f) => f.property === "onDelete")?.reason).toMatch(/"archive"/);
+  expect(emu.current.admin.journal()).toHaveLength(0);
+});
+
+it("tolerates unknown values at preview", async () => {
+  const unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+  const { failures } = await host.check(
+    T,
+    {},
+    declared({ source: { aws: { bucket: unknown } }, tags: unknown }),
+  );
+  expect(failures).toEqual([]);
+});
+
+it("creates: an id and complete outputs with __provider; update, read, delete", async () => {
+  const { id, properties, inputs } = await created();
+  expect(id).toMatch(/^[0-9a-f-]{36}$/);
+  expect(properties).toMatchObject({
+    state: "ready",
+    name: "RNA-Sequencing reads",
+    external: true,
+    __provider: provider,
+  });
+  expect(JSON.stringify(properties)).not.toContain(TOKEN);
+
+  const news = { ...inputs, description: "now described" };
+  const diff = await host.diff(T, id, properties, (await host.check(T, inputs, news)).inputs);
+  expect(diff.changes).toBe(DIFF.SOME);
+  expect(diff.replaces).toEqual([]);
+  const updated = await host.update(T, id, properties, (await host.check(T, inputs, news)).inputs);
+  expect(updated.properties.description).toBe("now described");
+
+  emu.current.admin.updateAsset(id, { name: "renamed by hand" });
+  const read = await host.read(T, id, updated.properties);
+  expect(read.id).toBe(id);
+  expect(read.inputs.name).toBe("renamed by hand");
+  expect(read.properties.__provider).toBe(provider);
+
+  await host.delete(T, id, read.properties);
+  expect(emu.current.admin.asset(id)?.archived).toBe(true);
+});
+
+it("a failed asset arrives as ErrorResourceInitFailed carrying the id", async () => {
+  emu.current.admin.addOutcome({
+    match: { name: "doomed" },
+    outcome: { kind: "fail", reason: "NoSuchBucket" },
+  });
+  const e = await created({ name: "doomed" }).catch((x) => x);
+  expect(e).toBeInstanceOf(HostCallError);
+  expect(e.message).toContain("NoSuchBucket");
+  const asset = emu.current.admin.assets()[0];
+  expect(e.initFailed).toMatchObject({
+    id: asset.id,
+    properties: { state: "failed", __provider: provider },
+  });
+  expect(e.initFailed.reasons[0]).toContain("NoSuchBucket");
+  expect(JSON.stringify(e.initFailed)).not.toContain(TOKEN);
+});
+
+it("read of an asset deleted behind Pulumi's back returns an empty id", async () => {
+  const { id, properties } = await created();
+  emu.current.admin.removeAsset(id);
+  expect((await host.read(T, id, properties)).id).toBe("");
+});
+
+it("never prints the token", () => {
+  expect(host.output()).not.toContain(TOKEN);
+});
