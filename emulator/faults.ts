@@ -1,0 +1,157 @@
+import { FAULT_KINDS, type FaultRule, type RateLimit } from "./types";
+
+/** mulberry32: tiny, fast and good enough to make probabilistic faults reproducible. */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function isObj(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** Rejects malformed rules early so a typo in a test does not silently disable a fault. */
+export function validateFaultRule(raw: unknown): FaultRule {
+  if (!isObj(raw)) throw new Error("fault rule must be an object");
+  const r = raw as unknown as FaultRule;
+  if (!FAULT_KINDS.includes(r.kind)) {
+    throw new Error(`fault rule kind must be one of ${FAULT_KINDS.join(", ")}`);
+  }
+  const num = (key: keyof FaultRule, min: number, max: number, int: boolean) => {
+    const v = r[key];
+    if (v === undefined || (v === null && key === "retryAfterSeconds")) return;
+    if (typeof v !== "number" || v < min || v > max || (int && !Number.isInteger(v))) {
+      throw new Error(`fault rule ${key} must be a number between ${min} and ${max}`);
+    }
+  };
+  if (r.route !== undefined && typeof r.route !== "string") {
+    throw new Error("fault rule route must be a string");
+  }
+  num("status", 100, 599, true);
+  num("retryAfterSeconds", 0, 86_400, false);
+  num("latencyMs", 0, 3_600_000, false);
+  num("probability", 0, 1, false);
+  num("times", 0, Number.MAX_SAFE_INTEGER, true);
+  if (r.message !== undefined && typeof r.message !== "string") {
+    throw new Error("fault rule message must be a string");
+  }
+  return { ...r };
+}
+
+interface ActiveRule {
+  rule: FaultRule;
+  remaining: number;
+}
+
+export class FaultInjector {
+  private rules: ActiveRule[] = [];
+  private rand: () => number;
+
+  constructor(private seed: number) {
+    this.rand = mulberry32(seed);
+  }
+
+  /** Restarts the PRNG so a reset emulator replays the same fault sequence. */
+  reseed(seed = this.seed): void {
+    this.seed = seed;
+    this.rand = mulberry32(seed);
+  }
+
+  set(rules: FaultRule[]): void {
+    const validated = rules.map(validateFaultRule);
+    this.rules = validated.map((rule) => ({ rule, remaining: rule.times ?? Infinity }));
+  }
+
+  add(rule: FaultRule): void {
+    const r = validateFaultRule(rule);
+    this.rules.push({ rule: r, remaining: r.times ?? Infinity });
+  }
+
+  clear(): void {
+    this.rules = [];
+  }
+
+  list(): FaultRule[] {
+    return this.rules.map((r) => ({ ...r.rule }));
+  }
+
+  /** The first rule for `route` that fires, consuming one of its `times`. */
+  pick(route: string): FaultRule | undefined {
+    for (const active of this.rules) {
+      const { rule } = active;
+      const ruleRoute = rule.route ?? "*";
+      if (ruleRoute !== "*" && ruleRoute !== route) continue;
+      if (active.remaining <= 0) continue;
+      const p = rule.probability ?? 1;
+      // Draw only for genuinely random rules, so adding a certain rule does not shift the
+      // sequence that the random ones see.
+      if (p < 1 && !(p > 0 && this.rand() < p)) continue;
+      active.remaining--;
+      return rule;
+    }
+    return undefined;
+  }
+}
+
+export function validateRateLimit(raw: unknown): RateLimit | null {
+  if (raw === null || raw === undefined) return null;
+  if (!isObj(raw)) throw new Error("rate limit must be an object or null");
+  const r = raw as unknown as RateLimit;
+  if (typeof r.requestsPerSecond !== "number" || !(r.requestsPerSecond > 0)) {
+    throw new Error("rate limit requestsPerSecond must be a positive number");
+  }
+  if (r.burst !== undefined && (typeof r.burst !== "number" || !(r.burst >= 1))) {
+    throw new Error("rate limit burst must be a number >= 1");
+  }
+  if (r.retryAfter !== undefined && typeof r.retryAfter !== "boolean") {
+    throw new Error("rate limit retryAfter must be a boolean");
+  }
+  return { ...r };
+}
+
+export type RateDecision = { ok: true } | { ok: false; retryAfterSeconds: number | null };
+
+/** Token bucket: `burst` requests at once, refilled at `requestsPerSecond`. */
+export class RateLimiter {
+  private limit: RateLimit | null = null;
+  private tokens = 0;
+  private last = 0;
+
+  constructor(
+    limit: RateLimit | null,
+    private readonly now: () => number = () => performance.now(),
+  ) {
+    this.set(limit);
+  }
+
+  set(limit: RateLimit | null): void {
+    this.limit = validateRateLimit(limit);
+    this.tokens = this.capacity();
+    this.last = this.now();
+  }
+
+  private capacity(): number {
+    return this.limit ? (this.limit.burst ?? this.limit.requestsPerSecond) : 0;
+  }
+
+  take(): RateDecision {
+    const limit = this.limit;
+    if (!limit) return { ok: true };
+    const t = this.now();
+    const rate = limit.requestsPerSecond;
+    this.tokens = Math.min(this.capacity(), this.tokens + ((t - this.last) / 1000) * rate);
+    this.last = t;
+    if (this.tokens >= 1) {
+      this.tokens -= 1;
+      return { ok: true };
+    }
+    if (limit.retryAfter === false) return { ok: false, retryAfterSeconds: null };
+    return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((1 - this.tokens) / rate)) };
+  }
+}

@@ -1,0 +1,31 @@
+// A local emulator of the Code Ocean REST API v1 for tests, examples and benchmarks: real
+// HTTP, scriptable outcomes, fault injection and rate limiting, with an admin API under
+// /__emulator/.
+export { startEmulator } from "./server";
+export { DEFAULT_EMULATOR_TOKEN, EMULATOR_USER, SEED_IDS, defaultSeed } from "./seed";
+export { FAULT_KINDS } from "./types";
+export type {
+  AssetOutcome,
+  AssetPatch,
+  AssetState,
+  AssetType,
+  AttachmentInfo,
+  CustomField,
+  CustomMetadataSchema,
+  EmulatorAdmin,
+  EmulatorAsset,
+  EmulatorOptions,
+  FaultKind,
+  FaultRule,
+  JournalEntry,
+  OutcomeRule,
+  Provenance,
+  RateLimit,
+  RunningEmulator,
+  SeedComputation,
+  SeedData,
+  SeedTarget,
+  SourceBucket,
+  WireDataAsset,
+  WireTarget,
+} from "./types";

@@ -1,0 +1,561 @@
+import { createHash, randomUUID } from "crypto";
+import * as fs from "fs";
+import * as path from "path";
+import { ApiError, badRequest, notFound } from "./reply";
+import { runSearch, type SearchParams, type SearchResult } from "./search";
+import { EMULATOR_USER } from "./seed";
+import type {
+  AssetPatch,
+  AttachmentInfo,
+  CustomMetadataSchema,
+  EmulatorAsset,
+  OutcomeRule,
+  SeedComputation,
+  SeedData,
+  SeedTarget,
+  WireDataAsset,
+  WireTarget,
+} from "./types";
+import type { AttachInput, CreateInput, UpdateInput, ValidationContext } from "./validate";
+
+export type TargetKind = "capsule" | "pipeline";
+
+interface PendingTransition {
+  /** ms since the epoch at which the transition takes effect. */
+  at: number;
+  state: "ready" | "failed";
+  failureReason?: string;
+}
+
+/**
+ * Transitions are stored as absolute deadlines and applied lazily whenever an asset is
+ * read. That keeps them deterministic in time, needs no timers to clear, and survives a
+ * restart from the data file unchanged.
+ */
+interface AssetRecord {
+  seq: number;
+  wire: WireDataAsset;
+  archived: boolean;
+  readyFiles: number;
+  readySize: number;
+  pending?: PendingTransition;
+}
+
+interface AttachmentRecord {
+  targetKind: TargetKind;
+  targetId: string;
+  assetId: string;
+  mount: string;
+  readyAt: number;
+  jobId: string;
+}
+
+export interface AttachResult {
+  id: string;
+  mount: string;
+  ready: boolean;
+  external: boolean;
+  job_id: string;
+  mount_state: string;
+}
+
+interface Snapshot {
+  version: 1;
+  seq: number;
+  assets: AssetRecord[];
+  attachments: AttachmentRecord[];
+  capsules: WireTarget[];
+  pipelines: WireTarget[];
+  computations: SeedComputation[];
+  customMetadata: CustomMetadataSchema;
+}
+
+export interface StateOptions {
+  readyAfterMs: number;
+  attachReadyAfterMs: number;
+  now?: () => number;
+  /** Called after every mutation that should reach the data file. */
+  onChange?: () => void;
+}
+
+function hashInt(text: string, salt: string): number {
+  return createHash("sha256").update(`${salt}:${text}`).digest().readUInt32BE(0);
+}
+
+// Fixed so that seeded capsules look the same on every run and in every snapshot.
+const SEED_CREATED = 1_700_000_000;
+
+function targetFromSeed(t: SeedTarget): WireTarget {
+  return {
+    id: t.id,
+    created: SEED_CREATED,
+    name: t.name,
+    status: "non_release",
+    owner: EMULATOR_USER.id,
+    slug: t.slug ?? String(1_000_000 + (hashInt(t.id, "slug") % 9_000_000)),
+  };
+}
+
+export class EmulatorState {
+  private assets = new Map<string, AssetRecord>();
+  private attachmentsByKey = new Map<string, AttachmentRecord>();
+  private targets: Record<TargetKind, Map<string, WireTarget>> = {
+    capsule: new Map(),
+    pipeline: new Map(),
+  };
+  private computations = new Map<string, SeedComputation>();
+  private customMetadata: CustomMetadataSchema = { fields: [], categories: [] };
+  private outcomes: { rule: OutcomeRule; remaining: number }[] = [];
+  private seq = 0;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly opts: StateOptions,
+    seed: SeedData,
+  ) {
+    this.now = opts.now ?? Date.now;
+    this.applySeed(seed, true);
+  }
+
+  private changed(): void {
+    this.opts.onChange?.();
+  }
+
+  // ---- seed and reset -------------------------------------------------------------------
+
+  applySeed(data: Partial<SeedData>, replaceAll = false): void {
+    if (replaceAll) {
+      this.targets.capsule.clear();
+      this.targets.pipeline.clear();
+      this.computations.clear();
+    }
+    for (const c of data.capsules ?? []) this.targets.capsule.set(c.id, targetFromSeed(c));
+    for (const p of data.pipelines ?? []) this.targets.pipeline.set(p.id, targetFromSeed(p));
+    for (const c of data.computations ?? []) this.computations.set(c.id, structuredClone(c));
+    if (data.customMetadata) this.customMetadata = structuredClone(data.customMetadata);
+    this.changed();
+  }
+
+  reset(seed: SeedData): void {
+    this.assets.clear();
+    this.attachmentsByKey.clear();
+    this.outcomes = [];
+    this.seq = 0;
+    this.applySeed(seed, true);
+  }
+
+  validationContext(): ValidationContext {
+    return { computations: this.computations, schema: this.customMetadata };
+  }
+
+  getCustomMetadata(): CustomMetadataSchema {
+    return structuredClone(this.customMetadata);
+  }
+
+  // ---- outcomes -------------------------------------------------------------------------
+
+  addOutcome(rule: OutcomeRule): void {
+    this.outcomes.push({ rule: structuredClone(rule), remaining: rule.times ?? Infinity });
+  }
+
+  clearOutcomes(): void {
+    this.outcomes = [];
+  }
+
+  private takeOutcome(name: string): OutcomeRule["outcome"] | undefined {
+    const idx = this.outcomes.findIndex(({ rule: { match } }) => {
+      if (match.name !== undefined && match.name !== name) return false;
+      if (match.namePrefix !== undefined && !name.startsWith(match.namePrefix)) return false;
+      return true;
+    });
+    if (idx < 0) return undefined;
+    const active = this.outcomes[idx];
+    if (--active.remaining <= 0) this.outcomes.splice(idx, 1);
+    return active.rule.outcome;
+  }
+
+  // ---- data assets ----------------------------------------------------------------------
+
+  private settle(rec: AssetRecord): AssetRecord {
+    const p = rec.pending;
+    if (p && this.now() >= p.at) {
+      rec.pending = undefined;
+      this.setState(rec, p.state, p.failureReason);
+    }
+    return rec;
+  }
+
+  private setState(rec: AssetRecord, state: WireDataAsset["state"], reason?: string): void {
+    const w = rec.wire;
+    w.state = state;
+    delete w.files;
+    delete w.size;
+    delete w.failure_reason;
+    if (state === "ready") {
+      w.files = rec.readyFiles;
+      w.size = rec.readySize;
+    } else if (state === "failed") {
+      w.failure_reason = reason ?? "data asset creation failed";
+    }
+  }
+
+  private record(id: string): AssetRecord | undefined {
+    const rec = this.assets.get(id);
+    return rec && this.settle(rec);
+  }
+
+  private mustRecord(id: string): AssetRecord {
+    const rec = this.record(id);
+    if (!rec) throw notFound(`data asset ${id} not found`);
+    return rec;
+  }
+
+  create(input: CreateInput): WireDataAsset {
+    const now = this.now();
+    const id = randomUUID();
+    const src = input.source;
+    let sourceBucket: WireDataAsset["source_bucket"];
+    let readyFiles: number;
+    let readySize: number;
+    let provenance: WireDataAsset["provenance"];
+    if (src.kind === "computation") {
+      const c = src.computation;
+      sourceBucket = src.target
+        ? { origin: "aws", bucket: src.target.bucket, prefix: src.target.prefix, external: true }
+        : { origin: "local", bucket: "", prefix: "", external: false };
+      readyFiles = c.files;
+      readySize = c.size;
+      const commit = createHash("sha1").update(c.id).digest("hex");
+      provenance = {
+        computation: c.id,
+        capsule: c.capsuleId,
+        commit,
+        run_script: "code/run",
+        docker_image: `registry.codeocean.internal/capsule/${c.capsuleId}:${commit.slice(0, 12)}`,
+        data_assets: [],
+      };
+    } else {
+      sourceBucket = {
+        origin: src.kind,
+        bucket: src.bucket,
+        prefix: src.prefix,
+        external: src.kind === "aws" ? src.external : false,
+      };
+      // Deterministic per bucket+prefix so repeated runs see identical sizes.
+      const key = `${src.kind}:${src.bucket}/${src.prefix}`;
+      readyFiles = 1 + (hashInt(key, "files") % 5000);
+      readySize = readyFiles * (1024 + (hashInt(key, "size") % 1_048_576));
+    }
+    const wire: WireDataAsset = {
+      id,
+      created: Math.floor(now / 1000),
+      name: input.name,
+      mount: input.mount,
+      description: input.description,
+      tags: input.tags,
+      custom_metadata: input.customMetadata,
+      last_used: 0,
+      owner: EMULATOR_USER.id,
+      owner_email: EMULATOR_USER.email,
+      state: "draft",
+      type: src.kind === "computation" ? "result" : "dataset",
+      source_bucket: sourceBucket,
+    };
+    if (provenance) wire.provenance = provenance;
+    const rec: AssetRecord = { seq: ++this.seq, wire, archived: false, readyFiles, readySize };
+    const outcome = this.takeOutcome(input.name) ?? { kind: "ready" };
+    if (outcome.kind === "ready") {
+      rec.pending = { at: now + (outcome.afterMs ?? this.opts.readyAfterMs), state: "ready" };
+    } else if (outcome.kind === "fail") {
+      rec.pending = {
+        at: now + (outcome.afterMs ?? this.opts.readyAfterMs),
+        state: "failed",
+        failureReason: outcome.reason,
+      };
+    }
+    this.assets.set(id, rec);
+    this.changed();
+    // The create response always shows the draft, even for afterMs: 0.
+    return structuredClone(wire);
+  }
+
+  get(id: string): WireDataAsset {
+    return structuredClone(this.mustRecord(id).wire);
+  }
+
+  update(id: string, input: UpdateInput): WireDataAsset {
+    const rec = this.mustRecord(id);
+    const w = rec.wire;
+    if (input.name !== undefined) w.name = input.name;
+    if (input.description !== undefined) w.description = input.description;
+    if (input.tags !== undefined) w.tags = input.tags;
+    if (input.mount !== undefined) w.mount = input.mount;
+    if (input.customMetadata !== undefined) w.custom_metadata = input.customMetadata;
+    this.changed();
+    return structuredClone(w);
+  }
+
+  setArchived(id: string, archived: boolean): void {
+    const rec = this.mustRecord(id);
+    if (rec.archived !== archived) {
+      rec.archived = archived;
+      this.changed();
+    }
+  }
+
+  delete(id: string): void {
+    const rec = this.mustRecord(id);
+    if (!rec.archived) {
+      throw new ApiError(403, `data asset ${id} must be archived before it can be deleted`);
+    }
+    this.removeAsset(id);
+  }
+
+  search(params: SearchParams): SearchResult {
+    const items = [...this.assets.values()].map((r) => this.settle(r));
+    return structuredClone(runSearch(items, params));
+  }
+
+  // ---- capsules, pipelines, attachments -------------------------------------------------
+
+  getTarget(kind: TargetKind, id: string): WireTarget {
+    const t = this.targets[kind].get(id);
+    if (!t) throw notFound(`${kind} ${id} not found`);
+    return { ...t };
+  }
+
+  private attachKey(kind: TargetKind, targetId: string, assetId: string): string {
+    return `${kind}/${targetId}/${assetId}`;
+  }
+
+  private attachResult(a: AttachmentRecord): AttachResult {
+    const ready = this.now() >= a.readyAt;
+    const asset = this.assets.get(a.assetId);
+    return {
+      id: a.assetId,
+      mount: a.mount,
+      ready,
+      external: asset?.wire.source_bucket.external ?? false,
+      job_id: a.jobId,
+      mount_state: ready ? "mounted" : "mounting",
+    };
+  }
+
+  attach(kind: TargetKind, targetId: string, entries: AttachInput[]): AttachResult[] {
+    this.getTarget(kind, targetId);
+    const unknown = [...new Set(entries.filter((e) => !this.assets.has(e.id)).map((e) => e.id))];
+    if (unknown.length > 0) {
+      throw notFound(`data asset(s) not found: ${unknown.join(", ")}`, { data_assets: unknown });
+    }
+    // Validate the whole request before changing anything, so a 400 attaches nothing.
+    const planned = new Map<string, string>();
+    const mountOwner = new Map<string, string>();
+    for (const a of this.attachmentsByKey.values()) {
+      if (a.targetKind === kind && a.targetId === targetId) mountOwner.set(a.mount, a.assetId);
+    }
+    for (const [i, e] of entries.entries()) {
+      const rec = this.mustRecord(e.id);
+      if (rec.wire.state !== "ready") {
+        const why = rec.wire.failure_reason ? `: ${rec.wire.failure_reason}` : "";
+        throw badRequest(
+          `[${i}].id`,
+          `data asset ${e.id} is not ready (state: ${rec.wire.state}${why}) and cannot be attached`,
+        );
+      }
+      const mount = e.mount ?? rec.wire.mount;
+      const existing = this.attachmentsByKey.get(this.attachKey(kind, targetId, e.id));
+      const current = existing?.mount ?? planned.get(e.id);
+      if (current !== undefined && current !== mount) {
+        throw badRequest(
+          `[${i}].mount`,
+          `data asset ${e.id} is already attached to ${kind} ${targetId} with mount "${current}"`,
+        );
+      }
+      const other = mountOwner.get(mount);
+      if (other !== undefined && other !== e.id) {
+        throw new ApiError(
+          400,
+          `[${i}].mount conflict: mount "${mount}" on ${kind} ${targetId} is already used by data asset ${other}`,
+          { field: `[${i}].mount`, mount, data_asset: other },
+        );
+      }
+      planned.set(e.id, mount);
+      mountOwner.set(mount, e.id);
+    }
+    let mutated = false;
+    for (const [assetId, mount] of planned) {
+      const key = this.attachKey(kind, targetId, assetId);
+      if (this.attachmentsByKey.has(key)) continue;
+      this.attachmentsByKey.set(key, {
+        targetKind: kind,
+        targetId,
+        assetId,
+        mount,
+        readyAt: this.now() + this.opts.attachReadyAfterMs,
+        jobId: randomUUID(),
+      });
+      mutated = true;
+    }
+    if (mutated) this.changed();
+    return entries.map((e) =>
+      this.attachResult(this.attachmentsByKey.get(this.attachKey(kind, targetId, e.id))!),
+    );
+  }
+
+  detach(kind: TargetKind, targetId: string, assetIds: string[]): void {
+    this.getTarget(kind, targetId);
+    let mutated = false;
+    for (const id of assetIds) {
+      mutated = this.attachmentsByKey.delete(this.attachKey(kind, targetId, id)) || mutated;
+    }
+    if (mutated) this.changed();
+  }
+
+  // ---- admin ----------------------------------------------------------------------------
+
+  private adminView(rec: AssetRecord): EmulatorAsset {
+    return { ...structuredClone(this.settle(rec).wire), archived: rec.archived };
+  }
+
+  listAssets(): EmulatorAsset[] {
+    return [...this.assets.values()].map((r) => this.adminView(r));
+  }
+
+  findAsset(id: string): EmulatorAsset | undefined {
+    const rec = this.assets.get(id);
+    return rec && this.adminView(rec);
+  }
+
+  adminUpdate(id: string, patch: AssetPatch): void {
+    const rec = this.record(id);
+    if (!rec) throw new Error(`unknown data asset ${id}`);
+    const w = rec.wire;
+    if (patch.name !== undefined) w.name = patch.name;
+    if (patch.description !== undefined) w.description = patch.description;
+    if (patch.tags !== undefined) w.tags = [...patch.tags];
+    if (patch.mount !== undefined) w.mount = patch.mount;
+    if (patch.custom_metadata !== undefined) w.custom_metadata = { ...patch.custom_metadata };
+    if (patch.archived !== undefined) rec.archived = patch.archived;
+    if (patch.state !== undefined) {
+      // An explicit state wins over whatever transition was scheduled at creation.
+      rec.pending = undefined;
+      this.setState(rec, patch.state, patch.failure_reason ?? w.failure_reason);
+    } else if (patch.failure_reason !== undefined) {
+      w.failure_reason = patch.failure_reason;
+    }
+    this.changed();
+  }
+
+  removeAsset(id: string): void {
+    if (!this.assets.delete(id)) return;
+    for (const [key, a] of this.attachmentsByKey) {
+      if (a.assetId === id) this.attachmentsByKey.delete(key);
+    }
+    this.changed();
+  }
+
+  removeTarget(kind: TargetKind, id: string): void {
+    if (!this.targets[kind].delete(id)) return;
+    for (const [key, a] of this.attachmentsByKey) {
+      if (a.targetKind === kind && a.targetId === id) this.attachmentsByKey.delete(key);
+    }
+    this.changed();
+  }
+
+  listTargets(kind: TargetKind): WireTarget[] {
+    return [...this.targets[kind].values()].map((t) => ({ ...t }));
+  }
+
+  listComputations(): SeedComputation[] {
+    return structuredClone([...this.computations.values()]);
+  }
+
+  listAttachments(): AttachmentInfo[] {
+    return [...this.attachmentsByKey.values()].map((a) => {
+      const r = this.attachResult(a);
+      return {
+        targetKind: a.targetKind,
+        targetId: a.targetId,
+        assetId: a.assetId,
+        mount: a.mount,
+        ready: r.ready,
+        external: r.external,
+      };
+    });
+  }
+
+  // ---- persistence ----------------------------------------------------------------------
+
+  snapshot(): Snapshot {
+    return {
+      version: 1,
+      seq: this.seq,
+      assets: [...this.assets.values()],
+      attachments: [...this.attachmentsByKey.values()],
+      capsules: this.listTargets("capsule"),
+      pipelines: this.listTargets("pipeline"),
+      computations: [...this.computations.values()],
+      customMetadata: this.customMetadata,
+    };
+  }
+
+  restore(raw: unknown): void {
+    const s = raw as Snapshot;
+    if (!s || s.version !== 1 || !Array.isArray(s.assets)) {
+      throw new Error("data file is not an emulator snapshot (version 1)");
+    }
+    this.seq = s.seq;
+    this.assets = new Map(s.assets.map((a) => [a.wire.id, a]));
+    this.attachmentsByKey = new Map(
+      s.attachments.map((a) => [this.attachKey(a.targetKind, a.targetId, a.assetId), a]),
+    );
+    this.targets.capsule = new Map(s.capsules.map((t) => [t.id, t]));
+    this.targets.pipeline = new Map(s.pipelines.map((t) => [t.id, t]));
+    this.computations = new Map(s.computations.map((c) => [c.id, c]));
+    this.customMetadata = s.customMetadata;
+  }
+}
+
+/**
+ * Writes the state to `file` atomically (temp file + rename) shortly after each change;
+ * the debounce coalesces bursts of mutations, and flush() makes stop() lose nothing.
+ */
+export class Persistence {
+  private timer: NodeJS.Timeout | undefined;
+  private dirty = false;
+
+  constructor(
+    private readonly file: string,
+    private readonly snapshot: () => unknown,
+    private readonly debounceMs = 20,
+  ) {}
+
+  load(): unknown | undefined {
+    if (!fs.existsSync(this.file)) return undefined;
+    const text = fs.readFileSync(this.file, "utf8");
+    try {
+      return JSON.parse(text);
+    } catch (e) {
+      throw new Error(`cannot parse emulator data file ${this.file}: ${(e as Error).message}`);
+    }
+  }
+
+  schedule(): void {
+    this.dirty = true;
+    if (this.timer) return;
+    this.timer = setTimeout(() => this.flush(), this.debounceMs);
+    // A pending write must not keep a test process alive; stop() flushes explicitly.
+    this.timer.unref();
+  }
+
+  flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (!this.dirty) return;
+    this.dirty = false;
+    fs.mkdirSync(path.dirname(path.resolve(this.file)), { recursive: true });
+    const tmp = `${this.file}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, JSON.stringify(this.snapshot()));
+    fs.renameSync(tmp, this.file);
+  }
+}

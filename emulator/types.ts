@@ -1,0 +1,235 @@
+// Public types of the emulator. Wire shapes (snake_case) follow the Code Ocean REST API v1
+// (as used by the official Python SDK); option and admin shapes (camelCase) are the
+// emulator's own programmatic contract.
+
+export type AssetState = "draft" | "ready" | "failed";
+export type AssetType = "dataset" | "result" | "combined" | "model";
+
+export interface SourceBucket {
+  origin: "aws" | "gcp" | "local";
+  bucket: string;
+  prefix: string;
+  external: boolean;
+}
+
+export interface Provenance {
+  computation: string;
+  capsule: string;
+  commit: string;
+  run_script: string;
+  docker_image: string;
+  data_assets: string[];
+}
+
+/** A data asset exactly as the API returns it. */
+export interface WireDataAsset {
+  id: string;
+  created: number;
+  name: string;
+  mount: string;
+  description: string;
+  tags: string[];
+  custom_metadata: Record<string, unknown>;
+  last_used: number;
+  owner: string;
+  owner_email: string;
+  state: AssetState;
+  type: AssetType;
+  source_bucket: SourceBucket;
+  provenance?: Provenance;
+  files?: number;
+  size?: number;
+  failure_reason?: string;
+}
+
+/** The wire object plus the archived flag, which the real API never exposes on the object. */
+export type EmulatorAsset = WireDataAsset & { archived: boolean };
+
+export interface CustomField {
+  name: string;
+  type: "string" | "number" | "date";
+  range?: { min?: number; max?: number } | null;
+  allowed_values?: Array<string | number> | null;
+  multiple?: boolean;
+  units?: string;
+  category?: string;
+  required?: boolean;
+}
+
+export interface CustomMetadataSchema {
+  fields: CustomField[];
+  categories: { id: string; name: string }[];
+}
+
+export interface SeedTarget {
+  id: string;
+  name: string;
+  slug?: string;
+}
+
+export interface SeedComputation {
+  id: string;
+  capsuleId: string;
+  name?: string;
+  files: number;
+  size: number;
+  /** Result folders; when set, `source.computation.path` must name one of them (or a sub-folder). */
+  paths?: string[];
+}
+
+export interface SeedData {
+  capsules: SeedTarget[];
+  pipelines: SeedTarget[];
+  computations: SeedComputation[];
+  customMetadata: CustomMetadataSchema;
+}
+
+export type AssetOutcome =
+  | { kind: "ready"; afterMs?: number }
+  | { kind: "fail"; reason: string; afterMs?: number }
+  | { kind: "draft" };
+
+export interface OutcomeRule {
+  match: { name?: string; namePrefix?: string };
+  outcome: AssetOutcome;
+  /** Apply to at most N creates, then the rule is removed. */
+  times?: number;
+}
+
+export type FaultKind =
+  | "latency"
+  | "status"
+  | "html"
+  | "reset-before"
+  | "reset-after"
+  | "hang-before"
+  | "hang-after"
+  | "malformed";
+
+export const FAULT_KINDS: readonly FaultKind[] = [
+  "latency",
+  "status",
+  "html",
+  "reset-before",
+  "reset-after",
+  "hang-before",
+  "hang-after",
+  "malformed",
+];
+
+export interface FaultRule {
+  /** A route key such as "POST /data_assets", or "*" (the default). */
+  route?: string;
+  kind: FaultKind;
+  status?: number;
+  retryAfterSeconds?: number | null;
+  latencyMs?: number;
+  message?: string;
+  /** 0..1, default 1; drawn from the seeded PRNG. */
+  probability?: number;
+  /** Fire at most N times, then stop firing. */
+  times?: number;
+}
+
+export interface RateLimit {
+  requestsPerSecond: number;
+  /** Bucket size; defaults to requestsPerSecond. */
+  burst?: number;
+  /** Send Retry-After (whole seconds, >= 1) on 429; default true. */
+  retryAfter?: boolean;
+}
+
+export interface JournalEntry {
+  seq: number;
+  /** Arrival time, ms since the epoch. */
+  time: number;
+  method: string;
+  /** Request path without the query string, as received (including /api/v1). */
+  path: string;
+  route: string;
+  /** 0 when the socket was destroyed or the request hung. */
+  status: number;
+  fault?: FaultKind;
+  rateLimited?: boolean;
+  assetId?: string;
+  /** Value of the X-Request-Id response header sent (or that would have been sent). */
+  requestId?: string;
+}
+
+export interface AttachmentInfo {
+  targetKind: "capsule" | "pipeline";
+  targetId: string;
+  assetId: string;
+  mount: string;
+  ready: boolean;
+  external: boolean;
+}
+
+export interface AssetPatch {
+  name?: string;
+  description?: string;
+  tags?: string[];
+  mount?: string;
+  custom_metadata?: Record<string, unknown>;
+  state?: AssetState;
+  failure_reason?: string;
+  archived?: boolean;
+}
+
+export interface WireTarget {
+  id: string;
+  created: number;
+  name: string;
+  status: string;
+  owner: string;
+  slug: string;
+}
+
+export interface EmulatorAdmin {
+  /** Clears assets, attachments, journal, faults, outcomes and rate limit; restores the seed. */
+  reset(): void;
+  /** Adds/replaces capsules, pipelines, computations; replaces customMetadata if given. */
+  seed(data: Partial<SeedData>): void;
+  addOutcome(rule: OutcomeRule): void;
+  clearOutcomes(): void;
+  setFaults(rules: FaultRule[]): void;
+  addFault(rule: FaultRule): void;
+  clearFaults(): void;
+  setRateLimit(limit: RateLimit | null): void;
+  journal(): JournalEntry[];
+  /** Route key -> number of API requests (admin requests are never journaled). */
+  counts(): Record<string, number>;
+  clearJournal(): void;
+  assets(): EmulatorAsset[];
+  asset(id: string): EmulatorAsset | undefined;
+  /** Out-of-band change (no journal, no validation). Throws for an unknown id. */
+  updateAsset(id: string, patch: AssetPatch): void;
+  /** Out-of-band deletion, archived or not; also drops its attachments. No-op if unknown. */
+  removeAsset(id: string): void;
+  removeCapsule(id: string): void;
+  removePipeline(id: string): void;
+  attachments(): AttachmentInfo[];
+}
+
+export interface EmulatorOptions {
+  /** 0 (default) picks a random free port. */
+  port?: number;
+  host?: string;
+  tokens?: string[];
+  dataFile?: string;
+  readyAfterMs?: number;
+  attachReadyAfterMs?: number;
+  seed?: Partial<SeedData>;
+  faults?: FaultRule[];
+  rateLimit?: RateLimit | null;
+  faultSeed?: number;
+  log?: (line: string) => void;
+}
+
+export interface RunningEmulator {
+  /** e.g. "http://127.0.0.1:43121"; the API lives under url + "/api/v1/". */
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+  admin: EmulatorAdmin;
+}
