@@ -9,14 +9,7 @@ import {
   RequestDescription,
   ResponseValidationError,
 } from "./errors";
-import {
-  DEFAULT_RETRY_POLICY,
-  Idempotency,
-  RetryPolicy,
-  isRetryable,
-  parseRetryAfter,
-  retryDelayMs,
-} from "./retry";
+import { Idempotency, RetryPolicy, isRetryable, parseRetryAfter, retryDelayMs } from "./retry";
 import { Throttle } from "./throttle";
 import { VERSION } from "../version";
 

@@ -11,7 +11,7 @@ import { serializeFunction } from "@pulumi/pulumi/runtime/closure/serializeClosu
 
 const pulumiDir = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
 const fromPulumi = (m: string) => require(require.resolve(m, { paths: [pulumiDir] }));
-const providerPb = require("@pulumi/pulumi/proto/provider_pb");
+import * as providerPb from "@pulumi/pulumi/proto/provider_pb";
 const providerGrpc = require("@pulumi/pulumi/proto/provider_grpc_pb");
 const { Struct } = fromPulumi("google-protobuf/google/protobuf/struct_pb.js");
 const statusPb = fromPulumi("@pulumi/pulumi/proto/status_pb.js");
@@ -152,12 +152,12 @@ export async function startHost(
       req.setUrn(urn(type));
       req.setOlds(struct(olds));
       req.setNews(struct(news));
-      const resp = await call<any>("check", req);
+      const resp = await call<providerPb.CheckResponse>("check", req);
       return {
         inputs: resp.getInputs()?.toJavaScript() ?? {},
         failures: resp
           .getFailuresList()
-          .map((f: any) => ({ property: f.getProperty(), reason: f.getReason() })),
+          .map((f) => ({ property: f.getProperty(), reason: f.getReason() })),
       };
     },
     async diff(type, id, olds, news) {
@@ -166,7 +166,7 @@ export async function startHost(
       req.setUrn(urn(type));
       req.setOlds(struct(olds));
       req.setNews(struct(news));
-      const resp = await call<any>("diff", req);
+      const resp = await call<providerPb.DiffResponse>("diff", req);
       return {
         changes: resp.getChanges(),
         replaces: resp.getReplacesList(),
@@ -177,7 +177,7 @@ export async function startHost(
       const req = new providerPb.CreateRequest();
       req.setUrn(urn(type));
       req.setProperties(struct(props));
-      const resp = await call<any>("create", req);
+      const resp = await call<providerPb.CreateResponse>("create", req);
       return { id: resp.getId(), properties: resp.getProperties()?.toJavaScript() ?? {} };
     },
     async read(type, id, props, inputs) {
@@ -186,7 +186,7 @@ export async function startHost(
       req.setUrn(urn(type));
       req.setProperties(struct(props));
       if (inputs) req.setInputs(struct(inputs));
-      const resp = await call<any>("read", req);
+      const resp = await call<providerPb.ReadResponse>("read", req);
       return {
         id: resp.getId(),
         properties: resp.getProperties()?.toJavaScript() ?? {},
@@ -199,7 +199,7 @@ export async function startHost(
       req.setUrn(urn(type));
       req.setOlds(struct(olds));
       req.setNews(struct(news));
-      const resp = await call<any>("update", req);
+      const resp = await call<providerPb.UpdateResponse>("update", req);
       return { properties: resp.getProperties()?.toJavaScript() ?? {} };
     },
     async delete(type, id, props) {
