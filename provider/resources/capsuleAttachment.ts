@@ -1,29 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
+import { runtimeShim } from "./shim";
 
-/** The serialized provider: a shim that loads the installed package at run time (see dataAsset.ts). */
-export const capsuleAttachmentShim: pulumi.dynamic.ResourceProvider = {
-  async configure(req) {
-    return require("pulumi-codeocean/runtime").configure(req);
-  },
-  async check(olds, news) {
-    return require("pulumi-codeocean/runtime").capsuleAttachmentProvider.check(olds, news);
-  },
-  async diff(id, olds, news) {
-    return require("pulumi-codeocean/runtime").capsuleAttachmentProvider.diff(id, olds, news);
-  },
-  async create(inputs) {
-    return require("pulumi-codeocean/runtime").capsuleAttachmentProvider.create(inputs);
-  },
-  async read(id, props) {
-    return require("pulumi-codeocean/runtime").capsuleAttachmentProvider.read(id, props);
-  },
-  async update(id, olds, news) {
-    return require("pulumi-codeocean/runtime").capsuleAttachmentProvider.update(id, olds, news);
-  },
-  async delete(id, props) {
-    return require("pulumi-codeocean/runtime").capsuleAttachmentProvider.delete(id, props);
-  },
-};
+/** The serialized provider (see shim.ts). */
+export const capsuleAttachmentShim = runtimeShim("capsuleAttachmentProvider");
 
 export interface CapsuleAttachmentArgs {
   /** The capsule to attach to. Exactly one of `capsuleId` and `pipelineId`. Changing it replaces. */

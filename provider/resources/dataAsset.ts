@@ -1,36 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
+import { runtimeShim } from "./shim";
 
-/**
- * The provider Pulumi serializes into every DataAsset's state. Each method loads the
- * installed package at run time (`require` inside a method is never captured), so the text
- * is a few hundred bytes, holds no configuration or secret, stays the same across package
- * versions, and refresh/destroy run the code that is installed — not code frozen at the
- * last `up`. Capturing the implementation by value would also fail outright: zod schemas
- * and HTTP agents cannot be serialized.
- */
-export const dataAssetShim: pulumi.dynamic.ResourceProvider = {
-  async configure(req) {
-    return require("pulumi-codeocean/runtime").configure(req);
-  },
-  async check(olds, news) {
-    return require("pulumi-codeocean/runtime").dataAssetProvider.check(olds, news);
-  },
-  async diff(id, olds, news) {
-    return require("pulumi-codeocean/runtime").dataAssetProvider.diff(id, olds, news);
-  },
-  async create(inputs) {
-    return require("pulumi-codeocean/runtime").dataAssetProvider.create(inputs);
-  },
-  async read(id, props) {
-    return require("pulumi-codeocean/runtime").dataAssetProvider.read(id, props);
-  },
-  async update(id, olds, news) {
-    return require("pulumi-codeocean/runtime").dataAssetProvider.update(id, olds, news);
-  },
-  async delete(id, props) {
-    return require("pulumi-codeocean/runtime").dataAssetProvider.delete(id, props);
-  },
-};
+/** The serialized provider (see shim.ts). */
+export const dataAssetShim = runtimeShim("dataAssetProvider");
 
 /** Import from an S3 bucket. */
 export interface AwsSourceArgs {
