@@ -50,7 +50,18 @@ export class CapsuleAttachment extends pulumi.dynamic.Resource {
     super(
       capsuleAttachmentShim,
       name,
-      { ...args, targetKind: undefined, ready: undefined, external: undefined },
+      {
+        // Every input key must be present (undefined if not given) for its output to exist.
+        capsuleId: undefined,
+        pipelineId: undefined,
+        mount: undefined,
+        waitForReady: undefined,
+        readyTimeoutSeconds: undefined,
+        ...args,
+        targetKind: undefined,
+        ready: undefined,
+        external: undefined,
+      },
       opts,
       "codeocean",
       "CapsuleAttachment",

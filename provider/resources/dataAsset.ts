@@ -172,6 +172,8 @@ export class DataAsset extends pulumi.dynamic.Resource {
       dataAssetShim,
       name,
       {
+        // Every input key must be present (undefined if not given) for its output to exist.
+        ...INPUT_KEYS,
         ...args,
         // The GCP client secret travels as its own secret input, so the state encrypts it and
         // the rest of the source stays readable in diffs. Outputs never contain it.
@@ -194,6 +196,19 @@ export class DataAsset extends pulumi.dynamic.Resource {
     return new DataAsset(name, undefined as unknown as DataAssetArgs, { ...opts, id });
   }
 }
+
+const INPUT_KEYS = {
+  name: undefined,
+  mount: undefined,
+  description: undefined,
+  tags: undefined,
+  customMetadata: undefined,
+  target: undefined,
+  onDelete: undefined,
+  waitForReady: undefined,
+  readyTimeoutSeconds: undefined,
+  adoptExistingId: undefined,
+};
 
 const OUTPUT_ONLY = {
   state: undefined,
