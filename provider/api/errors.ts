@@ -28,7 +28,9 @@ function nextStep(status: number): string {
   if (status === 429)
     return "Code Ocean is rate limiting; retries were exhausted. Lower codeocean:requestsPerSecond or try again later.";
   if (status >= 500)
-    return "Code Ocean had a server-side problem; retries were exhausted. Try again later; `pulumi up` resumes where it stopped.";
+    return status === 500
+      ? "Code Ocean had a server-side problem. Try again later; `pulumi up` resumes where it stopped."
+      : "Code Ocean had a server-side problem; retries were exhausted. Try again later; `pulumi up` resumes where it stopped.";
   return "Fix the request as the message says and run `pulumi up` again.";
 }
 

@@ -1,4 +1,4 @@
-import { APIConnectionError, APIError, APITimeoutError } from "./errors";
+import { APIConnectionError, APIError, APITimeoutError, ResponseValidationError } from "./errors";
 
 /**
  * Which requests may be sent again, and when. Retry policy is data plus two pure functions
@@ -71,6 +71,19 @@ export function retryDelayMs(
   }
   const base = Math.min(policy.initialDelayMs * 2 ** retry, policy.maxDelayMs);
   return base / 2 + (random() * base) / 2;
+}
+
+/**
+ * Whether a failed request may nevertheless have been processed: the connection broke or
+ * timed out after sending, a gateway answered 500/502/504, or the answer was unreadable.
+ * Callers of non-idempotent or state-creating calls must reconcile or record after these.
+ */
+export function outcomeUnknown(error: unknown): boolean {
+  return (
+    (error instanceof APIConnectionError && error.reachedServer === "unknown") ||
+    (error instanceof APIError && error.status >= 500 && error.status !== 503) ||
+    error instanceof ResponseValidationError
+  );
 }
 
 /** Parses `Retry-After` given as seconds or as an HTTP date. */

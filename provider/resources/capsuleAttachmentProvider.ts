@@ -9,6 +9,7 @@
 import { z } from "zod";
 import type { TargetKind } from "../api/client";
 import { CodeOceanError, NotFoundError } from "../api/errors";
+import { outcomeUnknown } from "../api/retry";
 import type { AttachResult } from "../api/schemas";
 import { getClient, pollSchedules } from "../config";
 import { AttachWaitError, targetQueue } from "./attachQueue";
@@ -168,6 +169,22 @@ async function attach(
         error,
         id,
         withProvider(toOutputs(inputs, error.last) as unknown as Props, provider),
+      );
+    }
+    // The attach may have been processed (a reset, a timeout, an unreadable answer): record
+    // the attachment as not ready, so the next `up` re-posts it (idempotent) instead of
+    // leaving an attachment Pulumi does not know about.
+    if (outcomeUnknown(error)) {
+      const unknown = {
+        id: inputs.dataAssetId,
+        mount: inputs.mount ?? "",
+        ready: false,
+        external: false,
+      };
+      throw new PartialFailure(
+        error,
+        id,
+        withProvider(toOutputs(inputs, unknown) as unknown as Props, provider),
       );
     }
     throw error;

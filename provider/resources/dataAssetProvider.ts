@@ -6,14 +6,9 @@
  */
 import { z } from "zod";
 import type { CodeOceanClient } from "../api/client";
-import {
-  APIConnectionError,
-  CodeOceanError,
-  InternalServerError,
-  NotFoundError,
-  ResponseValidationError,
-} from "../api/errors";
+import { CodeOceanError, NotFoundError } from "../api/errors";
 import { redact, registerSecret } from "../api/redact";
+import { outcomeUnknown } from "../api/retry";
 import type {
   CustomMetadataField,
   DataAsset as RemoteAsset,
@@ -29,6 +24,7 @@ import {
   containsUnknown,
   mountName,
   nonEmptyString,
+  propertyPath,
   readyTimeoutSeconds,
   typeError,
   validate,
@@ -286,7 +282,8 @@ export function toOutputs(
     archived,
     sourceBucket: asset.sourceBucket ?? { origin: "", bucket: "", prefix: "", external: false },
     provenance: asset.provenance,
-    failureReason: asset.failureReason,
+    // Written to the state: a server that echoes a request back must not put a secret there.
+    failureReason: redact(asset.failureReason),
   };
 }
 
@@ -373,7 +370,7 @@ export function validateCustomMetadata(
 ): CheckFailure[] {
   const failures: CheckFailure[] = [];
   const byName = new Map(fields.map((f) => [f.name, f]));
-  const prop = (k: string) => `customMetadata[${JSON.stringify(k)}]`;
+  const prop = (k: string) => propertyPath(["customMetadata", k]);
   for (const [key, value] of Object.entries(values)) {
     if (value === UNKNOWN) continue;
     const field = byName.get(key);
@@ -496,15 +493,6 @@ async function waitForReady(
 // ---------------------------------------------------------------------------------------
 // Create helpers
 
-/** Errors after which a create POST may or may not have made an asset. */
-function outcomeUnknown(error: unknown): boolean {
-  return (
-    (error instanceof APIConnectionError && error.reachedServer === "unknown") ||
-    (error instanceof InternalServerError && error.status !== 503) ||
-    error instanceof ResponseValidationError
-  );
-}
-
 /**
  * Code Ocean has no idempotency key, so after a create whose fate is unknown (connection
  * reset, timeout, 5xx from a gateway, an unreadable body) the only way to know whether an
@@ -543,7 +531,8 @@ async function reconcileCreate(
         `Before running \`pulumi up\` again, search Code Ocean for assets named "${inputs.name}" created just now, and adopt one with adoptExistingId or archive it.`,
     );
   }
-  if (matches.length === 1) return client.getDataAsset(matches[0].id);
+  // The search result is a full asset: a further GET could fail and leave it unrecorded.
+  if (matches.length === 1) return matches[0];
   if (matches.length === 0) {
     throw new CodeOceanError(
       `${message} No data asset named "${inputs.name}" was created (checked by search), so nothing is orphaned; run \`pulumi up\` again.`,

@@ -95,8 +95,8 @@ describe("check", () => {
       declared({ customMetadata: { "subject id": 7, replicates: 1000, colour: "red" } }),
     );
     expect(r.failures.map((f) => f.property).sort()).toEqual([
-      'customMetadata["colour"]',
-      'customMetadata["replicates"]',
+      "customMetadata.colour",
+      "customMetadata.replicates",
       'customMetadata["subject id"]',
     ]);
     await p.check({}, declared({ customMetadata: { modality: "imaging" } }));

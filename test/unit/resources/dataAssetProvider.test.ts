@@ -8,7 +8,7 @@ import {
   toOutputs,
   validateCustomMetadata,
 } from "../../../provider/resources/dataAssetProvider";
-import { UNKNOWN } from "../../../provider/resources/inputs";
+import { UNKNOWN, propertyPath } from "../../../provider/resources/inputs";
 import { allKeys, undefinedPaths } from "../helpers";
 
 const ID = "4367940e-e863-4819-afbd-1b6b9f9b1256";
@@ -24,7 +24,7 @@ describe("validateCustomMetadata", () => {
     { name: "dose", type: "number", allowedValues: [1, 5, 10], required: false },
   ];
   const ok = { "subject id": "S-1" };
-  const prop = (k: string) => `customMetadata[${JSON.stringify(k)}]`;
+  const prop = (k: string) => propertyPath(["customMetadata", k]);
 
   it("accepts valid values", () => {
     expect(
@@ -320,7 +320,7 @@ describe("dataAssetProvider.check", () => {
     try {
       const result = await dataAssetProvider.check({}, { ...news, customMetadata: { age: 200 } });
       expect(result.failures).toEqual([
-        { property: 'customMetadata["age"]', reason: "must be at most 120" },
+        { property: "customMetadata.age", reason: "must be at most 120" },
       ]);
       expect(result.inputs.__provider).toBe(PROVIDER);
       expect(getCustomMetadataSchema).toHaveBeenCalledTimes(1);

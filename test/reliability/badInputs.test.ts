@@ -1,0 +1,712 @@
+/**
+ * Bad-input matrix: invalid inputs to both resources are refused by `check` with a failure
+ * that names the property path and says how to fix it, without any API call except the one
+ * GET /custom_metadata that checking values against the deployment's schema needs. Values
+ * unknown at preview never produce a failure. A subset goes through the real
+ * dynamic-provider host to show the CheckFailures reach the engine unchanged.
+ */
+import { capsuleAttachmentProvider as ca } from "../../provider/resources/capsuleAttachmentProvider";
+import {
+  dataAssetProvider as da,
+  resetDataAssetCaches,
+} from "../../provider/resources/dataAssetProvider";
+import { SEED_IDS, TOKEN, configureProviderEnv, useEmulator } from "../helpers/emulator";
+import { Host, serializeProvider, startHost } from "../helpers/host";
+import { PROVIDER, Props, UNKNOWN, freshProviderState } from "./helpers";
+
+const emu = useEmulator({ readyAfterMs: 30 });
+const admin = () => emu.current.admin;
+let restoreEnv: () => void;
+beforeAll(() => {
+  restoreEnv = configureProviderEnv(emu.current, { CODEOCEAN_MIN_POLL_INTERVAL_SECONDS: "0.05" });
+  freshProviderState();
+});
+afterAll(() => restoreEnv());
+
+type Resource = "DataAsset" | "CapsuleAttachment";
+const DEL = Symbol("delete the key");
+type Patch = Record<string, unknown>;
+
+const ASSET_ID = "9d3c2b1a-0f9e-4d8c-8b7a-6f5e4d3c2b1a";
+const BASE: Record<Resource, Props> = {
+  DataAsset: { name: "bad inputs", mount: "reads", source: { aws: { bucket: "acme-rna-reads" } } },
+  CapsuleAttachment: { capsuleId: SEED_IDS.capsule, dataAssetId: ASSET_ID, mount: "att" },
+};
+
+interface BadInput {
+  resource: Resource;
+  what: string;
+  patch: Patch;
+  /** Every failure expected: property path → what its reason must say. */
+  expect: Record<string, RegExp>;
+  /** Needs the deployment's custom metadata schema (one GET /custom_metadata). */
+  schema?: boolean;
+  /** Also sent through the real provider host. */
+  host?: boolean;
+}
+
+const aws = (o: Props) => ({ source: { aws: { bucket: "acme-rna-reads", ...o } } });
+const computation = (o: Props = {}) => ({
+  source: { computation: { id: SEED_IDS.computation } },
+  ...o,
+});
+const D = (
+  what: string,
+  patch: Patch,
+  expect: Record<string, RegExp>,
+  extra: Partial<BadInput> = {},
+): BadInput => ({
+  resource: "DataAsset",
+  what,
+  patch,
+  expect,
+  ...extra,
+});
+const C = (
+  what: string,
+  patch: Patch,
+  expect: Record<string, RegExp>,
+  extra: Partial<BadInput> = {},
+): BadInput => ({
+  resource: "CapsuleAttachment",
+  what,
+  patch,
+  expect,
+  ...extra,
+});
+
+const CASES: BadInput[] = [
+  // name
+  D("name missing", { name: DEL }, { name: /is required: a string, e\.g\./ }, { host: true }),
+  D("name empty", { name: "" }, { name: /must not be empty, e\.g\./ }),
+  D("name blank", { name: "   " }, { name: /must not be empty, e\.g\./ }),
+  D(
+    "name of the wrong type",
+    { name: 42 },
+    { name: /must be a string, e\.g\. .*\(got number 42\)/ },
+  ),
+  D("name too long", { name: "n".repeat(300) }, { name: /at most 255 characters/ }),
+  // mount
+  D("mount missing", { mount: DEL }, { mount: /is required: a folder name under \/data, e\.g\./ }),
+  D("mount empty", { mount: "" }, { mount: /must not be empty: give a folder name/ }),
+  D(
+    "mount escaping with ..",
+    { mount: "../etc" },
+    { mount: /must not contain "\.\.": a mount cannot leave \/data/ },
+    { host: true },
+  ),
+  D("mount with .. inside", { mount: "reads/../../etc" }, { mount: /must not contain "\.\."/ }),
+  D(
+    "mount with a leading /",
+    { mount: "/data/reads" },
+    { mount: /must not start with "\/": it is a folder name under \/data/ },
+    { host: true },
+  ),
+  D(
+    "mount with a space",
+    { mount: "my reads" },
+    { mount: /may contain only letters, digits.*e\.g\./ },
+  ),
+  D(
+    "mount of the wrong type",
+    { mount: ["reads"] },
+    { mount: /must be a folder name under \/data.*\(got a list\)/ },
+  ),
+  // source
+  D(
+    "no source",
+    { source: DEL },
+    { source: /is required: give exactly one of source\.aws, source\.gcp or source\.computation/ },
+    { host: true },
+  ),
+  D(
+    "empty source",
+    { source: {} },
+    { source: /needs exactly one of aws, gcp or computation \(e\.g\./ },
+  ),
+  D(
+    "two sources: aws and gcp",
+    { source: { aws: { bucket: "acme-reads" }, gcp: { bucket: "acme-imaging" } } },
+    { source: /not aws and gcp: declare one DataAsset per source/ },
+    { host: true },
+  ),
+  D(
+    "two sources: aws and computation",
+    { source: { aws: { bucket: "acme-reads" }, computation: { id: SEED_IDS.computation } } },
+    { source: /not aws and computation/ },
+  ),
+  D(
+    "source of the wrong type",
+    { source: "s3://acme-reads" },
+    { source: /must be an object with one of aws, gcp or computation/ },
+  ),
+  D(
+    "S3 bucket with a scheme",
+    aws({ bucket: "s3://acme-reads" }),
+    { "source.aws.bucket": /must be an S3 bucket name.*\(no s3:\/\/ prefix\)/ },
+    { host: true },
+  ),
+  D("S3 bucket with capitals", aws({ bucket: "Acme_Reads" }), {
+    "source.aws.bucket": /must be an S3 bucket name: 3-63 lowercase/,
+  }),
+  D(
+    "S3 bucket missing",
+    { source: { aws: { prefix: "runs/" } } },
+    { "source.aws.bucket": /is required: an S3 bucket name, e\.g\./ },
+  ),
+  D("S3 prefix escaping with ..", aws({ prefix: "../other-team/" }), {
+    "source.aws.prefix": /must not contain "\.\." segments/,
+  }),
+  D("keepOnExternalStorage of the wrong type", aws({ keepOnExternalStorage: "yes" }), {
+    "source.aws.keepOnExternalStorage": /must be true or false/,
+  }),
+  D(
+    "typo in source.aws",
+    { source: { aws: { bukcet: "acme-reads" } } },
+    {
+      "source.aws.bukcet": /is not a known property; check its spelling/,
+      "source.aws.bucket": /is required/,
+    },
+    { host: true },
+  ),
+  D(
+    "GCS bucket with a scheme",
+    { source: { gcp: { bucket: "gs://acme-imaging" } } },
+    { "source.gcp.bucket": /must be a GCS bucket name.*\(no gs:\/\/ prefix\)/ },
+  ),
+  D(
+    "GCP clientId without clientSecret",
+    { source: { gcp: { bucket: "acme-imaging", clientId: "sa-client" } } },
+    { "source.gcp.clientSecret": /clientId and clientSecret go together: give both/ },
+  ),
+  D(
+    "GCP clientSecret without clientId",
+    { source: { gcp: { bucket: "acme-imaging" } }, gcpClientSecret: "not-shown" },
+    { "source.gcp.clientId": /clientId and clientSecret go together/ },
+  ),
+  D(
+    "computation id that is not a UUID",
+    { source: { computation: { id: "run-42" } } },
+    { "source.computation.id": /must be a Code Ocean computation id, a UUID such as/ },
+    { host: true },
+  ),
+  D(
+    "computation path escaping with ..",
+    { source: { computation: { id: SEED_IDS.computation, path: "../../etc" } } },
+    { "source.computation.path": /must not contain "\.\." segments/ },
+  ),
+  // target
+  D(
+    "target without a computation source",
+    { target: { aws: { bucket: "acme-results", prefix: "runs/" } } },
+    { target: /is only allowed with a computation source.*remove it or use source\.computation/ },
+    { host: true },
+  ),
+  D("target without aws", computation({ target: {} }), {
+    "target.aws": /is required: an object, e\.g\./,
+  }),
+  D(
+    "target bucket invalid",
+    computation({ target: { aws: { bucket: "S3://Results", prefix: "" } } }),
+    { "target.aws.bucket": /must be an S3 bucket name/ },
+  ),
+  D("target prefix missing", computation({ target: { aws: { bucket: "acme-results" } } }), {
+    "target.aws.prefix": /is required: a key prefix, e\.g\./,
+  }),
+  // tags, description
+  D(
+    "tags as a string",
+    { tags: "genomics" },
+    { tags: /must be a list of strings, e\.g\. \["genomics"\]/ },
+    { host: true },
+  ),
+  D("tags with an empty string", { tags: ["ok", ""] }, { "tags[1]": /must not be empty, e\.g\./ }),
+  D("tags with a number", { tags: [7] }, { "tags[0]": /must be a string, e\.g\./ }),
+  D(
+    "description of the wrong type",
+    { description: 5 },
+    { description: /must be a string \(got number 5\)/ },
+  ),
+  // custom metadata, by type
+  D(
+    "customMetadata as a string",
+    { customMetadata: "S-001" },
+    { customMetadata: /must be a map of field name to value, e\.g\./ },
+  ),
+  D(
+    "customMetadata value an object",
+    { customMetadata: { "subject id": { id: "S-001" } } },
+    { 'customMetadata["subject id"]': /must be a string, or a number \(dates as epoch seconds/ },
+    { host: true },
+  ),
+  D(
+    "customMetadata value a boolean",
+    { customMetadata: { replicates: true } },
+    { "customMetadata.replicates": /must be a string, or a number/ },
+  ),
+  D(
+    "customMetadata with an empty key",
+    { customMetadata: { "": "x" } },
+    { 'customMetadata[""]': /keys must not be empty: use the field's name/ },
+  ),
+  // custom metadata, against the deployment's schema
+  D(
+    "customMetadata field unknown to the deployment",
+    { customMetadata: { subject: "S-1" } },
+    {
+      "customMetadata.subject":
+        /is not a custom metadata field of this deployment; known fields: "subject id", "collection date", "replicates", "modality"/,
+    },
+    { schema: true, host: true },
+  ),
+  D(
+    "number field given text",
+    { customMetadata: { replicates: "3" } },
+    { "customMetadata.replicates": /is a number field: give a number/ },
+    { schema: true },
+  ),
+  D(
+    "number field below its range",
+    { customMetadata: { replicates: 0 } },
+    { "customMetadata.replicates": /must be at least 1/ },
+    { schema: true, host: true },
+  ),
+  D(
+    "number field above its range",
+    { customMetadata: { replicates: 1000 } },
+    { "customMetadata.replicates": /must be at most 100/ },
+    { schema: true },
+  ),
+  D(
+    "date field given a date string",
+    { customMetadata: { "collection date": "2023-02-13" } },
+    {
+      'customMetadata["collection date"]':
+        /is a date field: give epoch seconds as a number, e\.g\. 1676246400/,
+    },
+    { schema: true },
+  ),
+  D(
+    "text field given a number",
+    { customMetadata: { "subject id": 7 } },
+    { 'customMetadata["subject id"]': /is a text field: give a string/ },
+    { schema: true },
+  ),
+  D(
+    "value outside the allowed values",
+    { customMetadata: { modality: "WGS" } },
+    { "customMetadata.modality": /must be one of "RNA-seq", "ATAC-seq", "imaging"/ },
+    { schema: true },
+  ),
+  // provider settings
+  D(
+    "unknown onDelete",
+    { onDelete: "destroy" },
+    {
+      onDelete:
+        /must be "archive" \(default\), "delete" \(archive, then delete permanently\) or "retain"/,
+    },
+    { host: true },
+  ),
+  D("onDelete of the wrong type", { onDelete: true }, { onDelete: /must be "archive"/ }),
+  D(
+    "waitForReady of the wrong type",
+    { waitForReady: "yes" },
+    { waitForReady: /must be true or false \(got the string "yes"\)/ },
+  ),
+  D(
+    "negative readyTimeoutSeconds",
+    { readyTimeoutSeconds: -5 },
+    {
+      readyTimeoutSeconds:
+        /must be at least 1 second \(use waitForReady: false not to wait at all\)/,
+    },
+    { host: true },
+  ),
+  D(
+    "zero readyTimeoutSeconds",
+    { readyTimeoutSeconds: 0 },
+    { readyTimeoutSeconds: /must be at least 1 second/ },
+  ),
+  D(
+    "absurd readyTimeoutSeconds",
+    { readyTimeoutSeconds: 1e9 },
+    { readyTimeoutSeconds: /must be at most 604800 seconds \(7 days\)/ },
+  ),
+  D(
+    "fractional readyTimeoutSeconds",
+    { readyTimeoutSeconds: 1.5 },
+    { readyTimeoutSeconds: /must be a whole number of seconds/ },
+  ),
+  D(
+    "readyTimeoutSeconds as text",
+    { readyTimeoutSeconds: "1800" },
+    { readyTimeoutSeconds: /must be a number of seconds, e\.g\. 1800/ },
+  ),
+  D(
+    "adoptExistingId that is not a UUID",
+    { adoptExistingId: "asset-1" },
+    { adoptExistingId: /must be a Code Ocean data asset id, a UUID/ },
+  ),
+  // typos
+  D(
+    "typo: tag",
+    { tag: ["genomics"] },
+    { tag: /is not a known property; check its spelling/ },
+    { host: true },
+  ),
+  D("typo: onDelte", { onDelte: "delete" }, { onDelte: /is not a known property/ }),
+  D(
+    "typo: Name",
+    { name: DEL, Name: "reads" },
+    { Name: /is not a known property/, name: /is required/ },
+  ),
+  D(
+    "typo: custom_metadata (wire spelling)",
+    { custom_metadata: { "subject id": "S-1" } },
+    { custom_metadata: /is not a known property/ },
+  ),
+
+  // CapsuleAttachment
+  C(
+    "neither capsuleId nor pipelineId",
+    { capsuleId: DEL },
+    { capsuleId: /is required: give capsuleId or pipelineId \(exactly one\)/ },
+    { host: true },
+  ),
+  C(
+    "both capsuleId and pipelineId",
+    { pipelineId: SEED_IDS.pipeline },
+    {
+      pipelineId:
+        /cannot be given together with capsuleId: declare one CapsuleAttachment per capsule or pipeline/,
+    },
+    { host: true },
+  ),
+  C(
+    "capsuleId that is a slug",
+    { capsuleId: "1000001" },
+    {
+      capsuleId:
+        /must be a Code Ocean capsule id, a UUID such as .* \(copy it from the capsule's page or API\)/,
+    },
+    { host: true },
+  ),
+  C(
+    "capsuleId that is a URL",
+    { capsuleId: "https://acme.codeocean.com/capsule/1000001" },
+    { capsuleId: /a UUID/ },
+  ),
+  C(
+    "pipelineId that is not a UUID",
+    { capsuleId: DEL, pipelineId: "my-pipeline" },
+    { pipelineId: /must be a Code Ocean pipeline id, a UUID/ },
+  ),
+  C(
+    "dataAssetId missing",
+    { dataAssetId: DEL },
+    { dataAssetId: /is required: the data asset's id, a UUID/ },
+    { host: true },
+  ),
+  C(
+    "dataAssetId empty",
+    { dataAssetId: "" },
+    { dataAssetId: /must be a Code Ocean data asset id, a UUID/ },
+  ),
+  C(
+    "dataAssetId of the wrong type",
+    { dataAssetId: 42 },
+    { dataAssetId: /must be the data asset's id, a UUID \(got number 42\)/ },
+  ),
+  C(
+    "mount escaping with ..",
+    { mount: "../x" },
+    { mount: /must not contain "\.\."/ },
+    { host: true },
+  ),
+  C("mount with a leading /", { mount: "/data/x" }, { mount: /must not start with "\/"/ }),
+  C("mount empty", { mount: "" }, { mount: /must not be empty/ }),
+  C(
+    "negative readyTimeoutSeconds",
+    { readyTimeoutSeconds: -1 },
+    { readyTimeoutSeconds: /must be at least 1 second/ },
+  ),
+  C(
+    "absurd readyTimeoutSeconds",
+    { readyTimeoutSeconds: 1e12 },
+    { readyTimeoutSeconds: /must be at most 604800 seconds/ },
+  ),
+  C("waitForReady as text", { waitForReady: "true" }, { waitForReady: /must be true or false/ }),
+  C(
+    "typo: capsuleID",
+    { capsuleId: DEL, capsuleID: SEED_IDS.capsule },
+    { capsuleID: /is not a known property/, capsuleId: /is required/ },
+    { host: true },
+  ),
+  C(
+    "typo: dataAsset",
+    { dataAssetId: DEL, dataAsset: ASSET_ID },
+    { dataAsset: /is not a known property/, dataAssetId: /is required/ },
+  ),
+];
+
+function apply(resource: Resource, patch: Patch): Props {
+  const out: Props = { __provider: PROVIDER, ...BASE[resource] };
+  for (const [k, v] of Object.entries(patch)) {
+    if (v === DEL) delete out[k];
+    else out[k] = v;
+  }
+  return out;
+}
+
+const check = (resource: Resource, olds: Props, news: Props) =>
+  resource === "DataAsset" ? da.check(olds, news) : ca.check(olds, news);
+
+/** A reason that tells the user what to do, not only what is wrong. */
+const ACTIONABLE =
+  /e\.g\.|give|use |remove|declare|check its spelling|known fields:|is required|must be|must not|may contain only|at least|at most|one of/;
+
+describe("bad inputs: each refused by check, with no API call", () => {
+  it("covers at least 40 invalid inputs across both resources", () => {
+    expect(CASES.length).toBeGreaterThanOrEqual(40);
+    expect(CASES.filter((c) => c.resource === "CapsuleAttachment").length).toBeGreaterThanOrEqual(
+      10,
+    );
+    expect(new Set(CASES.map((c) => `${c.resource} ${c.what}`)).size).toBe(CASES.length);
+  });
+
+  test.each(CASES.map((c) => [`${c.resource}: ${c.what}`, c] as const))("%s", async (_l, c) => {
+    // The schema is fetched once per process; forget it so a schema case shows its one call.
+    resetDataAssetCaches();
+    admin().clearJournal();
+    const r = await check(c.resource, {}, apply(c.resource, c.patch));
+    const byProperty = Object.fromEntries(r.failures.map((f) => [f.property, f.reason]));
+    expect(Object.keys(byProperty).sort()).toEqual(Object.keys(c.expect).sort());
+    for (const [property, reason] of Object.entries(c.expect)) {
+      expect(byProperty[property]).toMatch(reason);
+      expect(byProperty[property]).toMatch(ACTIONABLE);
+    }
+    const calls = admin()
+      .journal()
+      .map((e) => e.route);
+    expect(calls).toEqual(c.schema ? ["GET /custom_metadata"] : []);
+  });
+
+  it("the valid bases pass, so each failure above is caused by its own change", async () => {
+    for (const resource of ["DataAsset", "CapsuleAttachment"] as const)
+      expect((await check(resource, {}, apply(resource, {}))).failures).toEqual([]);
+  });
+
+  it("an unchanged customMetadata map is not checked remotely again", async () => {
+    resetDataAssetCaches();
+    admin().clearJournal();
+    const metadata = { customMetadata: { replicates: 1000 } };
+    const r = await da.check(metadata, apply("DataAsset", metadata));
+    expect(r.failures).toEqual([]);
+    expect(admin().journal()).toEqual([]);
+  });
+});
+
+// ---------------------------------------------------------------------------------------
+// Unknown values at preview
+
+/** Valid declarations that exercise every input of both resources. */
+const FULL: { resource: Resource; what: string; news: Props }[] = [
+  {
+    resource: "DataAsset",
+    what: "S3 source with every setting",
+    news: {
+      name: "RNA-Sequencing reads",
+      mount: "reads",
+      description: "reads of run 42",
+      tags: ["genomics", "rna"],
+      customMetadata: {
+        "subject id": "S-001",
+        "collection date": 1676246400,
+        replicates: 3,
+        modality: "RNA-seq",
+      },
+      source: {
+        aws: {
+          bucket: "acme-rna-reads",
+          prefix: "runs/",
+          keepOnExternalStorage: true,
+          public: false,
+        },
+      },
+      onDelete: "delete",
+      waitForReady: true,
+      readyTimeoutSeconds: 600,
+    },
+  },
+  {
+    resource: "DataAsset",
+    what: "GCS source with credentials",
+    news: {
+      name: "scans",
+      mount: "scans",
+      source: { gcp: { bucket: "acme-imaging", prefix: "scans/", clientId: "sa-client" } },
+      gcpClientSecret: "gcp-secret-value",
+    },
+  },
+  {
+    resource: "DataAsset",
+    what: "computation source with an S3 target",
+    news: {
+      name: "results",
+      mount: "results",
+      source: { computation: { id: SEED_IDS.computation, path: "output" } },
+      target: { aws: { bucket: "acme-results", prefix: "runs/" } },
+    },
+  },
+  {
+    resource: "DataAsset",
+    what: "adopted asset",
+    news: { name: "adopted", mount: "adopted", adoptExistingId: ASSET_ID },
+  },
+  {
+    resource: "CapsuleAttachment",
+    what: "capsule attachment with every setting",
+    news: {
+      capsuleId: SEED_IDS.capsule,
+      dataAssetId: ASSET_ID,
+      mount: "att",
+      waitForReady: false,
+      readyTimeoutSeconds: 60,
+    },
+  },
+  {
+    resource: "CapsuleAttachment",
+    what: "pipeline attachment",
+    news: { pipelineId: SEED_IDS.pipeline, dataAssetId: ASSET_ID },
+  },
+];
+
+/** Every position (object, list, leaf) below the root, as a path. */
+function positions(value: unknown, path: (string | number)[] = []): (string | number)[][] {
+  const here = path.length ? [path] : [];
+  if (Array.isArray(value))
+    return [...here, ...value.flatMap((v, i) => positions(v, [...path, i]))];
+  if (value && typeof value === "object")
+    return [...here, ...Object.entries(value).flatMap(([k, v]) => positions(v, [...path, k]))];
+  return here;
+}
+
+function replaced(value: unknown, path: (string | number)[], by: unknown): unknown {
+  if (!path.length) return by;
+  const [head, ...rest] = path;
+  if (Array.isArray(value)) return value.map((v, i) => (i === head ? replaced(v, rest, by) : v));
+  const o = value as Props;
+  return { ...o, [head]: replaced(o[head as string], rest, by) };
+}
+
+const unknownCases = FULL.flatMap(({ resource, what, news }) => [
+  ...positions(news).map((path) => ({
+    resource,
+    label: `${resource} (${what}): ${path.join(".")} unknown`,
+    news: replaced(news, path, UNKNOWN) as Props,
+  })),
+  {
+    resource,
+    label: `${resource} (${what}): every top-level input unknown`,
+    news: Object.fromEntries(Object.keys(news).map((k) => [k, UNKNOWN])),
+  },
+]);
+
+describe("unknown values at preview never produce a failure", () => {
+  it("covers every position of every input", () => {
+    expect(unknownCases.length).toBeGreaterThanOrEqual(50);
+  });
+
+  test.each(unknownCases.map((c) => [c.label, c] as const))("%s", async (_l, c) => {
+    admin().clearJournal();
+    const r = await check(c.resource, {}, { __provider: PROVIDER, ...c.news });
+    expect(r.failures).toEqual([]);
+    // The inputs go on to diff (the engine's next call at preview), which must not throw.
+    const diff =
+      c.resource === "DataAsset"
+        ? await da.diff(ASSET_ID, { name: "old", mount: "old", state: "ready" }, r.inputs)
+        : await ca.diff("capsule:x:y", { capsuleId: SEED_IDS.capsule }, r.inputs);
+    expect(typeof diff.changes).toBe("boolean");
+    // Nothing but the schema look-up, and never for a map holding unknowns.
+    for (const e of admin().journal()) expect(e.route).toBe("GET /custom_metadata");
+  });
+
+  it("an unknown value does not hide a real failure next to it", async () => {
+    const r = await da.check(
+      {},
+      apply("DataAsset", { name: UNKNOWN, mount: "../x", tags: [UNKNOWN, ""] }),
+    );
+    expect(r.failures.map((f) => f.property).sort()).toEqual(["mount", "tags[1]"]);
+    const c = await ca.check({}, apply("CapsuleAttachment", { dataAssetId: UNKNOWN, mount: "/x" }));
+    expect(c.failures.map((f) => f.property)).toEqual(["mount"]);
+  });
+});
+
+// ---------------------------------------------------------------------------------------
+// Through the real provider host
+
+describe("through the dynamic-provider host", () => {
+  let host: Host;
+  const providers: Record<Resource, string> = { DataAsset: "", CapsuleAttachment: "" };
+  beforeAll(async () => {
+    providers.DataAsset = await serializeProvider(
+      require("pulumi-codeocean/dist/provider/resources/dataAsset.js").dataAssetShim,
+    );
+    providers.CapsuleAttachment = await serializeProvider(
+      require("pulumi-codeocean/dist/provider/resources/capsuleAttachment.js")
+        .capsuleAttachmentShim,
+    );
+    host = await startHost();
+    await host.configure({ "codeocean:domain": emu.current.url, "codeocean:token": TOKEN });
+    admin().clearJournal();
+  });
+  afterAll(async () => {
+    await host?.stop();
+  });
+
+  const hostCases = CASES.filter((c) => c.host);
+  it("sends a subset of both resources", () => {
+    expect(hostCases.length).toBeGreaterThanOrEqual(15);
+    expect(hostCases.some((c) => c.resource === "CapsuleAttachment")).toBe(true);
+  });
+
+  /** Routes the host called (the direct calls used for comparison are not counted). */
+  const hostRoutes: string[] = [];
+  const viaHost = async (resource: Resource, news: Props) => {
+    admin().clearJournal();
+    const r = await host.check(resource, {}, { ...news, __provider: providers[resource] });
+    hostRoutes.push(
+      ...admin()
+        .journal()
+        .map((e) => e.route),
+    );
+    return r;
+  };
+
+  test.each(hostCases.map((c) => [`${c.resource}: ${c.what}`, c] as const))(
+    "CheckFailures reach the engine: %s",
+    async (_l, c) => {
+      resetDataAssetCaches();
+      const direct = await check(c.resource, {}, apply(c.resource, c.patch));
+      const r = await viaHost(c.resource, apply(c.resource, c.patch));
+      expect(r.failures).toEqual(direct.failures);
+      expect(r.failures.map((f) => f.property).sort()).toEqual(Object.keys(c.expect).sort());
+    },
+  );
+
+  test.each(unknownCases.filter((_c, i) => i % 6 === 0).map((c) => [c.label, c] as const))(
+    "no failure for %s",
+    async (_l, c) => {
+      expect((await viaHost(c.resource, c.news)).failures).toEqual([]);
+    },
+  );
+
+  it("made no API call but the one schema look-up (cached for the host's lifetime)", () => {
+    expect(hostRoutes).toEqual(["GET /custom_metadata"]);
+  });
+
+  it("never prints the token", () => {
+    expect(host.output()).not.toContain(TOKEN);
+  });
+});
