@@ -10,4 +10,5 @@ module.exports = {
   // tests reach the provider exactly as an installed user does; never crawl that link.
   modulePathIgnorePatterns: ["<rootDir>/dist/", "<rootDir>/node_modules/pulumi-codeocean"],
   testTimeout: 60000,
+  reporters: ["default", "<rootDir>/test/helpers/summaryReporter.js"],
 };
