@@ -1,0 +1,191 @@
+/**
+ * What the server-backed sections share: the emulator, the real dynamic-provider host
+ * (test/helpers/host.ts), the serialized shims of the built package, journal arithmetic, and
+ * the Pulumi engine (Automation API, inline programs, throwaway file:// backend).
+ */
+import * as fs from "fs";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
+import {
+  DEFAULT_EMULATOR_TOKEN,
+  EmulatorOptions,
+  JournalEntry,
+  RunningEmulator,
+  startEmulator,
+} from "../emulator";
+import { EngineEnv, REPO_ROOT, engineEnv } from "../scripts/lib/pulumiCli";
+import { Host, serializeProvider, startHost } from "../test/helpers/host";
+import { withTimeout } from "./report";
+
+export { REPO_ROOT, DEFAULT_EMULATOR_TOKEN as TOKEN };
+
+/** The emulator of sections 2 and 5: assets ready 5 s after creation, 20 requests/s with Retry-After. */
+export const READY_AFTER_MS = 5_000;
+export const SERVER_RPS = 20;
+
+export function benchEmulator(opts: EmulatorOptions = {}): Promise<RunningEmulator> {
+  return startEmulator({
+    port: 0,
+    readyAfterMs: READY_AFTER_MS,
+    rateLimit: { requestsPerSecond: SERVER_RPS, retryAfter: true },
+    ...opts,
+  });
+}
+
+/** ideal = max(5 s, 2 necessary calls per asset ÷ 20 requests/s), in seconds. */
+export const idealSeconds = (assets: number) =>
+  Math.max(READY_AFTER_MS / 1000, (2 * assets) / SERVER_RPS);
+
+/** The built package as a user installs it (node_modules/pulumi-codeocean → this checkout). */
+export function builtShims(root = REPO_ROOT): {
+  dataAsset: pulumi.dynamic.ResourceProvider;
+  capsuleAttachment: pulumi.dynamic.ResourceProvider;
+} {
+  const dir = path.join(root, "dist", "provider", "resources");
+  return {
+    dataAsset: require(path.join(dir, "dataAsset.js")).dataAssetShim,
+    capsuleAttachment: require(path.join(dir, "capsuleAttachment.js")).capsuleAttachmentShim,
+  };
+}
+
+let cachedProviders: { dataAsset: string; capsuleAttachment: string } | undefined;
+
+/** The `__provider` texts the SDK stores for each resource type. */
+export async function providerTexts(): Promise<{ dataAsset: string; capsuleAttachment: string }> {
+  if (!cachedProviders) {
+    const shims = builtShims();
+    cachedProviders = {
+      dataAsset: await serializeProvider(shims.dataAsset),
+      capsuleAttachment: await serializeProvider(shims.capsuleAttachment),
+    };
+  }
+  return cachedProviders;
+}
+
+/** DataAsset inputs as a program would declare them (an external S3 dataset). */
+export function assetArgs(name: string, i: number) {
+  return {
+    name,
+    mount: `m${i}`,
+    tags: ["bench"],
+    source: {
+      aws: { bucket: "acme-rna-reads", prefix: `runs/${i}/`, keepOnExternalStorage: true },
+    },
+  };
+}
+
+/** A fresh provider host configured for `emu` the way the engine does it (stack config). */
+export async function configuredHost(emu: RunningEmulator): Promise<Host> {
+  const host = await withTimeout("starting the provider host", 60_000, startHost());
+  try {
+    await host.configure({
+      "codeocean:domain": emu.url,
+      "codeocean:token": DEFAULT_EMULATOR_TOKEN,
+    });
+  } catch (error) {
+    await host.stop();
+    throw error;
+  }
+  return host;
+}
+
+/** API requests of a journal, by kind. */
+export function journalFigures(entries: JournalEntry[]) {
+  const api = entries.filter((e) => e.path.startsWith("/api/v1"));
+  return {
+    calls: api.length,
+    rateLimited: api.filter((e) => e.status === 429).length,
+    /** Answers that were neither 2xx nor 429 (including dropped/hung requests). */
+    errors: api.filter((e) => e.status !== 429 && (e.status < 200 || e.status >= 300)).length,
+    byRoute: api.reduce<Record<string, number>>((acc, e) => {
+      acc[e.route] = (acc[e.route] ?? 0) + 1;
+      return acc;
+    }, {}),
+  };
+}
+
+// ---------------------------------------------------------------------------------------
+// The engine
+
+/** A trivial dynamic provider: create echoes its inputs; no check, no diff. The baseline. */
+const noopProvider: pulumi.dynamic.ResourceProvider = {
+  async create(inputs) {
+    return { id: require("crypto").randomUUID(), outs: inputs };
+  },
+};
+
+/** The no-op's `__provider` text. */
+export const noopProviderText = () => serializeProvider(noopProvider);
+
+export class NoopResource extends pulumi.dynamic.Resource {
+  constructor(name: string, props: Record<string, unknown>) {
+    super(noopProvider, name, props, undefined, "bench", "Noop");
+  }
+}
+
+export const PROJECT = "codeocean-bench";
+
+export interface EngineSession {
+  engine: EngineEnv;
+  emu: RunningEmulator;
+  /** An inline-program stack of this session, configured for the emulator. */
+  stack(name: string, program: () => Promise<void>): Promise<Stack>;
+  /** Bytes of the stack's state file in the file:// backend. */
+  stateFileBytes(stack: string): number;
+  close(): Promise<void>;
+}
+
+export async function engineSession(cliDir: string, emu: RunningEmulator): Promise<EngineSession> {
+  const engine = engineEnv(cliDir, "codeocean-bench-");
+  const cwd = process.cwd();
+  return {
+    engine,
+    emu,
+    async stack(name, program) {
+      const stack = await withTimeout(
+        `creating stack ${name}`,
+        120_000,
+        LocalWorkspace.createOrSelectStack(
+          { stackName: name, projectName: PROJECT, program },
+          {
+            workDir: engine.dir,
+            envVars: engine.env,
+            projectSettings: { name: PROJECT, runtime: "nodejs" },
+          },
+        ),
+      );
+      process.chdir(cwd);
+      await stack.setAllConfig({
+        "codeocean:domain": { value: emu.url },
+        "codeocean:token": { value: DEFAULT_EMULATOR_TOKEN, secret: true },
+      });
+      return stack;
+    },
+    stateFileBytes(stack) {
+      const file = path.join(engine.dir, "backend", ".pulumi", "stacks", PROJECT, `${stack}.json`);
+      return fs.statSync(file).size;
+    },
+    async close() {
+      process.chdir(cwd);
+      engine.cleanup();
+    },
+  };
+}
+
+/** Runs a stack operation with a deadline; returns its wall time in ms. */
+export async function timed<T>(
+  what: string,
+  timeoutMs: number,
+  op: (signal: AbortSignal) => Promise<T>,
+): Promise<{ ms: number; result: T }> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  const started = performance.now();
+  try {
+    const result = await withTimeout(what, timeoutMs + 30_000, op(controller.signal));
+    return { ms: performance.now() - started, result };
+  } finally {
+    clearTimeout(timer);
+  }
+}
