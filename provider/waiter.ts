@@ -119,7 +119,11 @@ export async function waitUntil<T>(opts: WaitOptions<T>): Promise<T> {
   for (;;) {
     const now = Date.now();
     const elapsed = now - startedAt;
-    let delay = nextPollDelayMs(elapsed, opts.schedule);
+    // The first look comes firstPollMs after the start, whatever was spent getting here.
+    let delay =
+      polls === 0
+        ? Math.max(0, nextPollDelayMs(0, opts.schedule) - elapsed)
+        : nextPollDelayMs(elapsed, opts.schedule);
     const hint = polls === 0 ? opts.estimate?.firstPollMs() : undefined;
     if (hint !== undefined) delay = Math.max(delay, hint - elapsed);
     if (now + delay > deadline) {

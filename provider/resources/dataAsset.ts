@@ -167,7 +167,6 @@ export class DataAsset extends pulumi.dynamic.Resource {
   declare readonly failureReason: pulumi.Output<string>;
 
   constructor(name: string, args: DataAssetArgs, opts?: pulumi.CustomResourceOptions) {
-    const source = args?.source === undefined ? undefined : pulumi.output(args.source);
     super(
       dataAssetShim,
       name,
@@ -175,10 +174,7 @@ export class DataAsset extends pulumi.dynamic.Resource {
         // Every input key must be present (undefined if not given) for its output to exist.
         ...INPUT_KEYS,
         ...args,
-        // The GCP client secret travels as its own secret input, so the state encrypts it and
-        // the rest of the source stays readable in diffs. Outputs never contain it.
-        source: source && pulumi.unsecret(source.apply(withoutClientSecret)),
-        gcpClientSecret: source && pulumi.secret(source.apply((s) => s?.gcp?.clientSecret ?? "")),
+        ...splitClientSecret(args?.source),
         ...OUTPUT_ONLY,
       },
       opts,
@@ -224,6 +220,23 @@ const OUTPUT_ONLY = {
   provenance: undefined,
   failureReason: undefined,
 };
+
+/**
+ * The GCP client secret travels as its own secret input, so the state encrypts it and the
+ * rest of the source stays readable in diffs; outputs never contain it. A source given as a
+ * plain object without `gcp` (the common case) is passed as it is, at no cost.
+ */
+function splitClientSecret(source: DataAssetArgs["source"]): Record<string, unknown> {
+  if (source === undefined) return {};
+  const plain =
+    typeof source === "object" && !pulumi.Output.isInstance(source) && !(source instanceof Promise);
+  if (plain && !("gcp" in source)) return { source };
+  const s = pulumi.output(source);
+  return {
+    source: pulumi.unsecret(s.apply(withoutClientSecret)),
+    gcpClientSecret: pulumi.secret(s.apply((v) => v?.gcp?.clientSecret ?? "")),
+  };
+}
 
 function withoutClientSecret<S extends pulumi.Unwrap<DataAssetSourceArgs> | undefined>(s: S): S {
   if (!s?.gcp || s.gcp.clientSecret === undefined) return s;

@@ -656,6 +656,8 @@ export const dataAssetProvider = {
         asset = await reconcileCreate(client, error, inputs, startedAt);
       }
     }
+    // Waiting is timed from Code Ocean's acceptance, not from the time spent in our queue.
+    const acceptedAt = Date.now();
     // From here on the asset exists: every failure must carry its id so the engine records it.
     let last = asset;
     try {
@@ -672,7 +674,7 @@ export const dataAssetProvider = {
           client,
           last,
           inputs.readyTimeoutSeconds,
-          inputs.adoptExistingId ? Date.now() : startedAt,
+          acceptedAt,
           (a) => (last = a),
         );
       }

@@ -267,8 +267,9 @@ describe("waitUntil", () => {
     });
     await jest.advanceTimersByTimeAsync(10_000);
     await p;
-    // 1 s already waited → interval 1 s (fraction 1); then 2 s waited → 2 s.
-    expect(times).toEqual([1_000, 3_000]);
+    // The first look (due 100 ms after startedAt) is overdue: at once. Then 1 s waited →
+    // interval 1 s (fraction 1).
+    expect(times).toEqual([0, 1_000]);
   });
 
   it("returns `initial` without polling when it is already done", async () => {
