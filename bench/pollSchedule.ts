@@ -4,33 +4,22 @@
  * An asset becomes ready T seconds after the provider sends its POST. For each T we compute
  * when each strategy first sees it ready (detection lag) and how many GETs it made:
  * - ours: `nextPollDelayMs` with DEFAULT_POLL_SCHEDULE, called exactly as `waitUntil` calls it
- *   (the clock starts when the POST is sent; the POST's answer takes POST_RTT_S; every delay is
- *   computed from the time waited so far). Its jitter is drawn from a seeded PRNG, DRAWS times;
+ *   (the POST's answer takes POST_RTT_S and starts the wait; the first look comes firstPollMs
+ *   after it, later delays are computed from the time waited so far). Its jitter is drawn from a seeded PRNG, DRAWS times;
  *   we report the median and the worst case over the draws.
  * - fixed 5 s: the official Code Ocean SDK's `wait_until_ready` (GET at once, then every 5 s).
  * - doubling: Terraform's StateChangeConf style (GET at once, then 100 ms, 200 ms, … capped
  *   at 10 s). Both anchors start when the POST's answer arrives and have no randomness.
  */
 import { DEFAULT_POLL_SCHEDULE, nextPollDelayMs } from "../provider/waiter";
+import { mulberry32 } from "../emulator/faults";
 import { Bar, BenchContext, SectionResult, Table, bar, num, quantile } from "./report";
 
 export const READY_TIMES_S = [2, 10, 30, 60, 300, 1800];
 const DRAWS = 10_000;
 const SEED = 0x5eed;
-/** Round trip of the create POST: our waiter's clock already runs during it. */
+/** Round trip of the create POST: our waiter's clock starts at its answer. */
 const POST_RTT_S = 0.1;
-
-/** mulberry32: small, fast, seedable. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export interface Detection {
   /** Seconds from ready to the first poll that sees it. */
