@@ -693,32 +693,24 @@ export const dataAssetProvider = {
     const asset = await client.findDataAsset(id);
     if (!asset) return { id: "", props: {} };
     const archived = await isArchived(client, asset);
-    const old = props as Partial<DataAssetOutputs> & Props;
-    // Settings the remote does not know keep their stored values (defaults for a fresh `get`).
-    const settings = DataAssetInputsSchema.safeParse({
+    const old = props as Partial<DataAssetOutputs>;
+    // Settings Code Ocean does not know keep their stored values (defaults for a fresh `get`).
+    const settings: DataAssetInputs = {
       name: asset.name,
       mount: asset.mount,
-      onDelete: old.onDelete,
-      waitForReady: old.waitForReady,
-      readyTimeoutSeconds: old.readyTimeoutSeconds,
-      adoptExistingId: old.adoptExistingId || id,
-    });
-    const base: DataAssetInputs = settings.success
-      ? settings.data
-      : {
-          name: asset.name,
-          mount: asset.mount,
-          description: "",
-          tags: [],
-          customMetadata: {},
-          onDelete: "archive",
-          waitForReady: true,
-          readyTimeoutSeconds: 1800,
-        };
-    const outs = toOutputs(base, asset, archived);
-    outs.source = (old.source as StoredSource | null | undefined) ?? null;
-    outs.target = (old.target as DataAssetOutputs["target"] | undefined) ?? null;
-    outs.adoptExistingId = (old.adoptExistingId as string | undefined) ?? "";
+      description: asset.description,
+      tags: asset.tags,
+      customMetadata: asset.customMetadata,
+      onDelete: ON_DELETE.find((v) => v === old.onDelete) ?? "archive",
+      waitForReady: old.waitForReady ?? true,
+      readyTimeoutSeconds: old.readyTimeoutSeconds ?? 1800,
+    };
+    const outs: DataAssetOutputs = {
+      ...toOutputs(settings, asset, archived),
+      source: old.source ?? null,
+      target: old.target ?? null,
+      adoptExistingId: old.adoptExistingId ?? "",
+    };
     // Inputs mirror the remote metadata so the next diff shows drift (e.g. a rename in the web UI).
     const inputs: Props = {
       name: asset.name,
