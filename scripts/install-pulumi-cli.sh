@@ -26,6 +26,11 @@ if [ -x "$DEST/pulumi" ]; then
   echo "$DEST"; exit 0
 fi
 
+# Go's default install location, in case it is not on PATH (e.g. a minimal CI environment).
+if ! command -v go >/dev/null 2>&1 && [ -x /usr/local/go/bin/go ]; then
+  export PATH="/usr/local/go/bin:$PATH"
+fi
+
 if ! command -v go >/dev/null 2>&1; then
   log "no pulumi on PATH and no Go toolchain to build one."
   log "Install the Pulumi CLI: curl -fsSL https://get.pulumi.com | sh   (see https://www.pulumi.com/docs/install/)"
