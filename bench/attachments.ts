@@ -17,18 +17,9 @@ import {
   configuredHost,
   journalFigures,
   providerTexts,
+  checkThenCreateAll,
 } from "./harness";
-import {
-  Bar,
-  BenchContext,
-  SectionResult,
-  Table,
-  bar,
-  fmtStat,
-  num,
-  stat,
-  withTimeout,
-} from "./report";
+import { Bar, BenchContext, SectionResult, Table, bar, fmtStat, num, stat } from "./report";
 
 const ATTACHMENTS = 50;
 /** The emulator's default mount time (emulator/server.ts). */
@@ -81,44 +72,34 @@ export async function attachmentsRun(mountMs: number): Promise<AttachmentsRun> {
     const host = await configuredHost(emu);
     try {
       const { capsuleAttachment } = await providerTexts();
-      const checked = await Promise.all(
-        ids.map(async (dataAssetId) => {
-          const r = await host.check(
-            "CapsuleAttachment",
-            {},
-            { __provider: capsuleAttachment, capsuleId: SEED_IDS.capsule, dataAssetId },
-          );
-          if (r.failures.length) throw new Error(`check failed: ${JSON.stringify(r.failures)}`);
-          return r.inputs;
-        }),
-      );
-      emu.admin.clearJournal();
-      const started = performance.now();
-      const results = await withTimeout(
-        `${ATTACHMENTS} attachment creates`,
+      const run = await checkThenCreateAll(
+        host,
+        emu,
+        "CapsuleAttachment",
+        ids.map((dataAssetId) => ({
+          __provider: capsuleAttachment,
+          capsuleId: SEED_IDS.capsule,
+          dataAssetId,
+        })),
         120_000,
-        Promise.allSettled(checked.map((inputs) => host.create("CapsuleAttachment", inputs))),
       );
-      const wallS = (performance.now() - started) / 1000;
       const f = journalFigures(emu.admin.journal());
       const attachments = emu.admin
         .attachments()
         .filter((a) => a.targetKind === "capsule" && a.targetId === SEED_IDS.capsule);
-      const rejected = results.find((r) => r.status === "rejected") as
-        PromiseRejectedResult | undefined;
       return {
         mountMs,
-        wallS,
+        wallS: run.wallS,
         attachCalls: f.byRoute[ATTACH_ROUTE] ?? 0,
         calls: f.calls,
         rateLimited: f.rateLimited,
-        failedCreates: results.filter((r) => r.status === "rejected").length,
+        failedCreates: run.failedCreates,
         attached: attachments.length,
         readyAttached: attachments.filter((a) => a.ready).length,
-        allReadyInOutputs: results.every(
+        allReadyInOutputs: run.results.every(
           (r) => r.status === "fulfilled" && r.value.properties.ready === true,
         ),
-        ...(rejected ? { firstError: String(rejected.reason?.message ?? rejected.reason) } : {}),
+        ...(run.firstError ? { firstError: run.firstError } : {}),
       };
     } finally {
       await host.stop();

@@ -90,6 +90,54 @@ export async function configuredHost(emu: RunningEmulator): Promise<Host> {
   return host;
 }
 
+export interface ConcurrentCreates {
+  results: PromiseSettledResult<{ id: string; properties: Record<string, unknown> }>[];
+  wallS: number;
+  /** Epoch ms when the creates started (journal times are epoch ms). */
+  startedEpoch: number;
+  failedCreates: number;
+  /** The first rejection's message, when there was one. */
+  firstError?: string;
+}
+
+/**
+ * What the engine does for N new resources of one type: check each (untimed), then create
+ * all at once, timed. The emulator's journal is cleared just before the creates.
+ */
+export async function checkThenCreateAll(
+  host: Host,
+  emu: RunningEmulator,
+  type: "DataAsset" | "CapsuleAttachment",
+  news: Record<string, unknown>[],
+  timeoutMs: number,
+): Promise<ConcurrentCreates> {
+  const checked = await Promise.all(
+    news.map(async (props) => {
+      const r = await host.check(type, {}, props);
+      if (r.failures.length) throw new Error(`check failed: ${JSON.stringify(r.failures)}`);
+      return r.inputs;
+    }),
+  );
+  emu.admin.clearJournal();
+  const startedEpoch = Date.now();
+  const started = performance.now();
+  const results = await withTimeout(
+    `${news.length} ${type} creates`,
+    timeoutMs,
+    Promise.allSettled(checked.map((inputs) => host.create(type, inputs))),
+  );
+  const wallS = (performance.now() - started) / 1000;
+  const rejected = results.find((r) => r.status === "rejected") as
+    PromiseRejectedResult | undefined;
+  return {
+    results,
+    wallS,
+    startedEpoch,
+    failedCreates: results.filter((r) => r.status === "rejected").length,
+    ...(rejected ? { firstError: String(rejected.reason?.message ?? rejected.reason) } : {}),
+  };
+}
+
 /** API requests of a journal, by kind. */
 export function journalFigures(entries: JournalEntry[]) {
   const api = entries.filter((e) => e.path.startsWith("/api/v1"));

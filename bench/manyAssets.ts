@@ -18,6 +18,7 @@ import {
   idealSeconds,
   journalFigures,
   providerTexts,
+  checkThenCreateAll,
 } from "./harness";
 import {
   Bar,
@@ -31,7 +32,6 @@ import {
   quantile,
   ratio as ratioText,
   stat,
-  withTimeout,
 } from "./report";
 
 export interface ManyAssetsRun {
@@ -75,41 +75,29 @@ export async function manyAssetsRun(n: number, tag: string): Promise<ManyAssetsR
     const host = await configuredHost(emu);
     try {
       const { dataAsset } = await providerTexts();
-      const checked = await Promise.all(
-        Array.from({ length: n }, async (_, i) => {
-          const r = await host.check(
-            "DataAsset",
-            {},
-            { __provider: dataAsset, ...assetArgs(`${tag}-${i}`, i) },
-          );
-          if (r.failures.length) throw new Error(`check failed: ${JSON.stringify(r.failures)}`);
-          return r.inputs;
-        }),
-      );
-      emu.admin.clearJournal();
-      const startedEpoch = Date.now();
-      const started = performance.now();
-      const results = await withTimeout(
-        `${n} creates`,
+      const run = await checkThenCreateAll(
+        host,
+        emu,
+        "DataAsset",
+        Array.from({ length: n }, (_, i) => ({
+          __provider: dataAsset,
+          ...assetArgs(`${tag}-${i}`, i),
+        })),
         300_000,
-        Promise.allSettled(checked.map((inputs) => host.create("DataAsset", inputs))),
       );
-      const wallS = (performance.now() - started) / 1000;
       const journal = emu.admin.journal();
       const f = journalFigures(journal);
       const assets = emu.admin.assets();
-      const rejected = results.find((r) => r.status === "rejected") as
-        PromiseRejectedResult | undefined;
       return {
         n,
-        wallS,
+        wallS: run.wallS,
         idealS: idealSeconds(n),
         calls: f.calls,
         posts: f.byRoute["POST /data_assets"] ?? 0,
         gets: f.byRoute["GET /data_assets/:id"] ?? 0,
         rateLimited: f.rateLimited,
         errorAnswers: f.errors,
-        failedCreates: results.filter((r) => r.status === "rejected").length,
+        failedCreates: run.failedCreates,
         assetsCreated: assets.length,
         notReady: assets.filter((a) => a.state !== "ready").length,
         detectionLagS: quantile(detectionLags(journal), 0.5),
@@ -118,9 +106,9 @@ export async function manyAssetsRun(n: number, tag: string): Promise<ManyAssetsR
             0,
             ...journal
               .filter((e) => e.route === "POST /data_assets" && e.status === 200)
-              .map((e) => e.time - startedEpoch),
+              .map((e) => e.time - run.startedEpoch),
           ) / 1000,
-        ...(rejected ? { firstError: String(rejected.reason?.message ?? rejected.reason) } : {}),
+        ...(run.firstError ? { firstError: run.firstError } : {}),
       };
     } finally {
       await host.stop();
