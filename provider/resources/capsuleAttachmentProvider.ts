@@ -18,6 +18,7 @@ import {
   codeOceanId,
   containsUnknown,
   mountName,
+  parseChecked as parseValid,
   readyTimeoutSeconds,
   typeError,
   validate,
@@ -138,16 +139,8 @@ export function diffCapsuleAttachment(
 
 type Props = Record<string, unknown>;
 
-function parseChecked(news: Props): CapsuleAttachmentInputs {
-  const { [PROVIDER_KEY]: _p, ...raw } = news;
-  const result = validate(CapsuleAttachmentInputsSchema, raw);
-  if (!result.ok) {
-    throw new CodeOceanError(
-      `invalid CapsuleAttachment inputs: ${result.failures.map((f) => `${f.property} ${f.reason}`).join("; ")}`,
-    );
-  }
-  return result.value;
-}
+const parseChecked = (news: Props): CapsuleAttachmentInputs =>
+  parseValid(CapsuleAttachmentInputsSchema, news, "CapsuleAttachment");
 
 async function attach(
   inputs: CapsuleAttachmentInputs,

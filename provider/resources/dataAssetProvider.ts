@@ -24,6 +24,7 @@ import {
   containsUnknown,
   mountName,
   nonEmptyString,
+  parseChecked as parseValid,
   propertyPath,
   readyTimeoutSeconds,
   typeError,
@@ -299,17 +300,22 @@ const canonical = (v: unknown): string =>
   ) ?? "null";
 const same = (a: unknown, b: unknown) => canonical(a) === canonical(b);
 
-/** Metadata the PUT can change, and the value each should become. */
+/**
+ * Metadata the PUT can change, and the value each should become. `current` may be stored
+ * outputs from an older version, with fields missing.
+ */
 export function metadataChanges(
-  current: Pick<DataAssetOutputs, "name" | "description" | "tags" | "mount" | "customMetadata">,
+  current: Partial<
+    Pick<DataAssetOutputs, "name" | "description" | "tags" | "mount" | "customMetadata">
+  >,
   desired: Pick<DataAssetInputs, "name" | "description" | "tags" | "mount" | "customMetadata">,
 ): UpdateDataAssetParams {
   const changes: UpdateDataAssetParams = {};
-  if (current.name !== desired.name) changes.name = desired.name;
+  if ((current.name ?? "") !== desired.name) changes.name = desired.name;
   if ((current.description ?? "") !== desired.description)
     changes.description = desired.description;
   if (!same(sortedTags(current.tags ?? []), sortedTags(desired.tags))) changes.tags = desired.tags;
-  if (current.mount !== desired.mount) changes.mount = desired.mount;
+  if ((current.mount ?? "") !== desired.mount) changes.mount = desired.mount;
   // The whole map is sent: whether Code Ocean merges or replaces it is undocumented.
   if (!same(current.customMetadata ?? {}, desired.customMetadata))
     changes.customMetadata = desired.customMetadata;
@@ -335,18 +341,7 @@ export function diffDataAsset(olds: Partial<DataAssetOutputs>, news: DataAssetIn
   if ((olds.adoptExistingId ?? "") !== (news.adoptExistingId ?? ""))
     replaces.push("adoptExistingId");
   if (olds.state === "failed" && !news.adoptExistingId && !replaces.length) replaces.push("state");
-  const metadata = Object.keys(
-    metadataChanges(
-      {
-        name: olds.name ?? "",
-        description: olds.description ?? "",
-        tags: olds.tags ?? [],
-        mount: olds.mount ?? "",
-        customMetadata: olds.customMetadata ?? {},
-      },
-      news,
-    ),
-  );
+  const metadata = Object.keys(metadataChanges(olds, news));
   const settings =
     olds.onDelete !== news.onDelete ||
     olds.waitForReady !== news.waitForReady ||
@@ -586,16 +581,9 @@ function toCreateParams(inputs: DataAssetInputs) {
 type Props = Record<string, unknown>;
 
 function parseChecked(news: Props): DataAssetInputs {
-  const { [PROVIDER_KEY]: _p, ...raw } = news;
-  const result = validate(DataAssetInputsSchema, raw);
-  if (!result.ok) {
-    // The engine only calls create/update with inputs that passed check.
-    throw new CodeOceanError(
-      `invalid DataAsset inputs: ${result.failures.map((f) => `${f.property} ${f.reason}`).join("; ")}`,
-    );
-  }
-  registerSecret(gcpClientSecret(result.value));
-  return result.value;
+  const inputs = parseValid(DataAssetInputsSchema, news, "DataAsset");
+  registerSecret(gcpClientSecret(inputs));
+  return inputs;
 }
 
 export const dataAssetProvider = {
@@ -732,16 +720,7 @@ export const dataAssetProvider = {
     const inputs = parseChecked(news);
     const old = olds as Partial<DataAssetOutputs>;
     const client = getClient();
-    const changes = metadataChanges(
-      {
-        name: old.name ?? "",
-        description: old.description ?? "",
-        tags: old.tags ?? [],
-        mount: old.mount ?? "",
-        customMetadata: old.customMetadata ?? {},
-      },
-      inputs,
-    );
+    const changes = metadataChanges(old, inputs);
     let asset: RemoteAsset | undefined;
     if (Object.keys(changes).length) asset = await client.updateDataAsset(id, changes);
     if (old.archived) await client.unarchiveDataAsset(id);

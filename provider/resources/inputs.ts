@@ -3,6 +3,8 @@
  * a zod result into Pulumi check failures. Validation happens here and only here.
  */
 import { z } from "zod";
+import { CodeOceanError } from "../api/errors";
+import { PROVIDER_KEY } from "./partialFailure";
 
 /** The value the engine sends for an input that is not known yet (during preview). */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -100,6 +102,25 @@ export function propertyPath(path: PropertyKey[]): string {
             : `.${String(k)}`,
     )
     .join("");
+}
+
+/**
+ * Checked inputs for create/update. The engine only calls those with inputs that passed
+ * check, so a failure here means state written by something else: report it plainly.
+ */
+export function parseChecked<S extends z.ZodType>(
+  schema: S,
+  news: Record<string, unknown>,
+  resource: string,
+): z.output<S> {
+  const { [PROVIDER_KEY]: _provider, ...raw } = news;
+  const result = validate(schema, raw);
+  if (!result.ok) {
+    throw new CodeOceanError(
+      `invalid ${resource} inputs: ${result.failures.map((f) => `${f.property} ${f.reason}`).join("; ")}`,
+    );
+  }
+  return result.value;
 }
 
 /** Like typeError, but only for type errors: other issues keep their own messages. */
