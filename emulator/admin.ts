@@ -7,6 +7,7 @@ import type {
   EmulatorAdmin,
   FaultRule,
   OutcomeRule,
+  PermissionsPatch,
   RateLimit,
   SeedData,
 } from "./types";
@@ -65,6 +66,8 @@ export function createAdmin(d: AdminDeps): EmulatorAdmin {
     asset: (id: string) => d.state.findAsset(id),
     updateAsset: (id: string, patch: AssetPatch) => d.state.adminUpdate(id, patch),
     removeAsset: (id: string) => d.state.removeAsset(id),
+    permissions: (id: string) => d.state.adminPermissions(id),
+    setPermissions: (id: string, patch: PermissionsPatch) => d.state.adminSetPermissions(id, patch),
     removeCapsule: (id: string) => d.state.removeTarget("capsule", id),
     removePipeline: (id: string) => d.state.removeTarget("pipeline", id),
     attachments: () => d.state.listAttachments(),
@@ -84,9 +87,13 @@ export function handleAdminRequest(
 ): Reply {
   const segments = rel.split("/").filter(Boolean);
   const route =
-    segments.length === 2 ? `${method} /${segments[0]}/:id` : `${method} /${segments.join("/")}`;
+    segments.length === 2
+      ? `${method} /${segments[0]}/:id`
+      : segments.length === 3
+        ? `${method} /${segments[0]}/:id/${segments[2]}`
+        : `${method} /${segments.join("/")}`;
   try {
-    const id = segments.length === 2 ? decodeURIComponent(segments[1]) : "";
+    const id = segments.length >= 2 ? decodeURIComponent(segments[1]) : "";
     switch (route) {
       case "GET /health":
         return json({ ok: true });
@@ -144,6 +151,16 @@ export function handleAdminRequest(
       case "DELETE /data_assets/:id":
         admin.removeAsset(id);
         return NO_CONTENT;
+      case "GET /data_assets/:id/permissions": {
+        const permissions = admin.permissions(id);
+        if (!permissions) throw new ApiError(404, `data asset ${id} not found`);
+        return json(permissions);
+      }
+      case "PATCH /data_assets/:id/permissions":
+        if (!admin.asset(id)) throw new ApiError(404, `data asset ${id} not found`);
+        if (!isObject(body)) throw new Error("permissions patch body must be an object");
+        admin.setPermissions(id, body as PermissionsPatch);
+        return json(admin.permissions(id));
       case "DELETE /capsules/:id":
         admin.removeCapsule(id);
         return NO_CONTENT;

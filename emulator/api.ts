@@ -1,7 +1,13 @@
 import { ApiError, json, NO_CONTENT, type Reply } from "./reply";
 import { parseSearch } from "./search";
 import type { EmulatorState, TargetKind } from "./state";
-import { validateAttach, validateCreate, validateDetach, validateUpdate } from "./validate";
+import {
+  validateAttach,
+  validateCreate,
+  validateDetach,
+  validatePermissions,
+  validateUpdate,
+} from "./validate";
 
 export interface ApiContext {
   state: EmulatorState;
@@ -113,6 +119,23 @@ const ROUTES: Route[] = [
     key: "DELETE /data_assets/:id",
     handler: ({ state, params }) => {
       state.delete(params.id);
+      return NO_CONTENT;
+    },
+  },
+  {
+    method: "GET",
+    pattern: /^\/data_assets\/([^/]+)\/permissions$/,
+    key: "GET /data_assets/:id/permissions",
+    handler: ({ state, params }) => json(state.getPermissions(params.id)),
+  },
+  {
+    method: "POST",
+    pattern: /^\/data_assets\/([^/]+)\/permissions$/,
+    key: "POST /data_assets/:id/permissions",
+    handler: ({ state, params, body }) => {
+      state.get(params.id);
+      state.setPermissions(params.id, validatePermissions(body));
+      // The SDK ignores the response; an empty success like archive's is the least to promise.
       return NO_CONTENT;
     },
   },

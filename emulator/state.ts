@@ -9,14 +9,23 @@ import type {
   AttachmentInfo,
   CustomMetadataSchema,
   EmulatorAsset,
+  EmulatorPermissions,
   OutcomeRule,
+  PermissionsPatch,
   SeedComputation,
   SeedData,
   SeedTarget,
   WireDataAsset,
+  WirePermissions,
   WireTarget,
 } from "./types";
-import type { AttachInput, CreateInput, UpdateInput, ValidationContext } from "./validate";
+import type {
+  AttachInput,
+  CreateInput,
+  PermissionsInput,
+  UpdateInput,
+  ValidationContext,
+} from "./validate";
 
 export type TargetKind = "capsule" | "pipeline";
 
@@ -39,7 +48,24 @@ interface AssetRecord {
   readyFiles: number;
   readySize: number;
   pending?: PendingTransition;
+  /** Absent until first set (and in data files written before permissions existed). */
+  permissions?: StoredPermissions;
 }
+
+/**
+ * Sharing as last set, without the owner: GET adds the owner at read time, so the owner
+ * stays listed whatever a POST or an out-of-band change left out. Roles are plain strings
+ * because out-of-band changes may store roles the API does not document.
+ */
+interface StoredPermissions {
+  users: { email: string; role: string }[];
+  groups: { group: string; role: string }[];
+  everyone: string;
+  shareAssets?: boolean;
+}
+
+// A new asset is private to its owner.
+const DEFAULT_EVERYONE = "none";
 
 interface AttachmentRecord {
   targetKind: TargetKind;
@@ -145,7 +171,16 @@ export class EmulatorState {
   }
 
   validationContext(): ValidationContext {
-    return { computations: this.computations, schema: this.customMetadata };
+    return {
+      computations: this.computations,
+      schema: this.customMetadata,
+      asset: (id) => {
+        const rec = this.record(id);
+        return rec && structuredClone(rec.wire);
+      },
+      hasCapsule: (id) => this.targets.capsule.has(id),
+      hasPipeline: (id) => this.targets.pipeline.has(id),
+    };
   }
 
   getCustomMetadata(): CustomMetadataSchema {
@@ -218,14 +253,25 @@ export class EmulatorState {
     let readyFiles: number;
     let readySize: number;
     let provenance: WireDataAsset["provenance"];
+    let type: WireDataAsset["type"] = "dataset";
+    const extra: Partial<WireDataAsset> = {};
     if (src.kind === "computation") {
       const c = src.computation;
       sourceBucket = src.target
-        ? { origin: "aws", bucket: src.target.bucket, prefix: src.target.prefix, external: true }
+        ? {
+            origin: "aws",
+            bucket: src.target.bucket,
+            prefix: src.target.prefix,
+            external: true,
+            ...(src.target.endpointName !== undefined
+              ? { endpoint_name: src.target.endpointName }
+              : {}),
+          }
         : { origin: "local", bucket: "", prefix: "", external: false };
       readyFiles = c.files;
       readySize = c.size;
       const commit = createHash("sha1").update(c.id).digest("hex");
+      type = "result";
       provenance = {
         computation: c.id,
         capsule: c.capsuleId,
@@ -234,17 +280,63 @@ export class EmulatorState {
         docker_image: `registry.codeocean.internal/capsule/${c.capsuleId}:${commit.slice(0, 12)}`,
         data_assets: [],
       };
+    } else if (src.kind === "combined") {
+      // The components' files stay where they are, so the combination is external too. The
+      // docs do not say what source_bucket a combined asset has; the emulator reports the
+      // components' common origin with no bucket or prefix of its own.
+      const origins = [...new Set(src.components.map((c) => c.source_bucket.origin))];
+      sourceBucket = {
+        origin: origins.length === 1 ? origins[0] : "aws",
+        bucket: "",
+        prefix: "",
+        external: true,
+      };
+      type = "combined";
+      // A snapshot taken at creation: later renames or deletions of a component do not
+      // change the combined asset's listing.
+      extra.contained_data_assets = src.components.map((c) => ({
+        id: c.id,
+        mount: c.mount,
+        size: c.size ?? 0,
+      }));
+      readyFiles = src.components.reduce((n, c) => n + (c.files ?? 0), 0);
+      readySize = src.components.reduce((n, c) => n + (c.size ?? 0), 0);
     } else {
       sourceBucket = {
         origin: src.kind,
         bucket: src.bucket,
         prefix: src.prefix,
         external: src.kind === "aws" ? src.external : false,
+        ...(src.kind === "aws" && src.endpointName !== undefined
+          ? { endpoint_name: src.endpointName }
+          : {}),
       };
       // Deterministic per bucket+prefix so repeated runs see identical sizes.
       const key = `${src.kind}:${src.bucket}/${src.prefix}`;
       readyFiles = 1 + (hashInt(key, "files") % 5000);
       readySize = readyFiles * (1024 + (hashInt(key, "size") % 1_048_576));
+      const info = input.resultsInfo;
+      if (info) {
+        type = "result";
+        provenance = {
+          ...(info.capsuleId !== undefined ? { capsule: info.capsuleId } : {}),
+          ...(info.pipelineId !== undefined ? { pipeline: info.pipelineId } : {}),
+          ...(info.version !== undefined ? { version: info.version } : {}),
+          ...(info.commit !== undefined ? { commit: info.commit } : {}),
+          ...(info.runScript !== undefined ? { run_script: info.runScript } : {}),
+          data_assets: [...info.dataAssets],
+          ...(info.processes !== undefined ? { processes: structuredClone(info.processes) } : {}),
+        };
+        // The object's own app_parameters and nextflow_profile fields carry what the run used;
+        // an unnamed parameter is shown under its param_name, or "" when it has neither.
+        if (info.parameters !== undefined) {
+          extra.app_parameters = info.parameters.map((p) => ({
+            name: p.name ?? p.param_name ?? "",
+            value: p.value,
+          }));
+        }
+        if (info.nextflowProfile !== undefined) extra.nextflow_profile = info.nextflowProfile;
+      }
     }
     const wire: WireDataAsset = {
       id,
@@ -258,8 +350,9 @@ export class EmulatorState {
       owner: EMULATOR_USER.id,
       owner_email: EMULATOR_USER.email,
       state: "draft",
-      type: src.kind === "computation" ? "result" : "dataset",
+      type,
       source_bucket: sourceBucket,
+      ...extra,
     };
     if (provenance) wire.provenance = provenance;
     const rec: AssetRecord = { seq: ++this.seq, wire, archived: false, readyFiles, readySize };
@@ -309,6 +402,61 @@ export class EmulatorState {
       throw new ApiError(403, `data asset ${id} must be archived before it can be deleted`);
     }
     this.removeAsset(id);
+  }
+
+  // ---- permissions ----------------------------------------------------------------------
+
+  private permissionsView(rec: AssetRecord): EmulatorPermissions {
+    const p = rec.permissions;
+    const ownerEmail = rec.wire.owner_email.toLowerCase();
+    const others = (p?.users ?? []).filter((u) => u.email.toLowerCase() !== ownerEmail);
+    const out: EmulatorPermissions = {
+      users: [{ email: rec.wire.owner_email, role: "owner" }, ...others.map((u) => ({ ...u }))],
+      groups: (p?.groups ?? []).map((g) => ({ ...g })),
+      everyone: p?.everyone ?? DEFAULT_EVERYONE,
+    };
+    if (p?.shareAssets !== undefined) out.share_assets = p.shareAssets;
+    return out;
+  }
+
+  getPermissions(id: string): WirePermissions {
+    const { users, groups, everyone } = this.permissionsView(this.mustRecord(id));
+    return { users, groups, everyone } as WirePermissions;
+  }
+
+  /**
+   * Replaces the asset's sharing. Only a ready asset takes permissions: the docs leave it
+   * open whether a draft does, and the doc's assumption is that clients set them after
+   * waiting for `ready` (as AIND's pipeline monitor does), so a draft — or a failed asset,
+   * which never becomes ready — answers 400 and a client that skips the wait finds out.
+   * Archived assets accept permissions like any other ready asset.
+   */
+  setPermissions(id: string, input: PermissionsInput): void {
+    const rec = this.mustRecord(id);
+    const ownerEmail = rec.wire.owner_email.toLowerCase();
+    for (const [i, u] of input.users.entries()) {
+      if (u.email.toLowerCase() === ownerEmail && u.role !== "owner") {
+        throw badRequest(
+          `users[${i}].role`,
+          `cannot change the role of ${u.email}, the data asset's owner (must be "owner")`,
+        );
+      }
+    }
+    if (rec.wire.state !== "ready") {
+      const why = rec.wire.failure_reason ? `: ${rec.wire.failure_reason}` : "";
+      throw new ApiError(
+        400,
+        `data asset ${id} is not ready (state: ${rec.wire.state}${why}); permissions can be set once it is ready`,
+        { state: rec.wire.state },
+      );
+    }
+    rec.permissions = {
+      users: input.users.filter((u) => u.email.toLowerCase() !== ownerEmail),
+      groups: input.groups,
+      everyone: input.everyone,
+      ...(input.shareAssets !== undefined ? { shareAssets: input.shareAssets } : {}),
+    };
+    this.changed();
   }
 
   search(params: SearchParams): SearchResult {
@@ -446,6 +594,31 @@ export class EmulatorState {
     this.changed();
   }
 
+  adminPermissions(id: string): EmulatorPermissions | undefined {
+    const rec = this.record(id);
+    return rec && this.permissionsView(rec);
+  }
+
+  adminSetPermissions(id: string, patch: PermissionsPatch): void {
+    const rec = this.record(id);
+    if (!rec) throw new Error(`unknown data asset ${id}`);
+    checkPermissionsPatch(patch);
+    const current = rec.permissions;
+    const ownerEmail = rec.wire.owner_email.toLowerCase();
+    rec.permissions = {
+      users: (patch.users ?? current?.users ?? [])
+        .filter((u) => u.email.toLowerCase() !== ownerEmail)
+        .map((u) => ({ email: u.email, role: u.role })),
+      groups: (patch.groups ?? current?.groups ?? []).map((g) => ({
+        group: g.group,
+        role: g.role,
+      })),
+      everyone: patch.everyone ?? current?.everyone ?? DEFAULT_EVERYONE,
+      ...(current?.shareAssets !== undefined ? { shareAssets: current.shareAssets } : {}),
+    };
+    this.changed();
+  }
+
   removeAsset(id: string): void {
     if (!this.assets.delete(id)) return;
     for (const [key, a] of this.attachmentsByKey) {
@@ -513,6 +686,31 @@ export class EmulatorState {
     this.targets.pipeline = new Map(s.pipelines.map((t) => [t.id, t]));
     this.computations = new Map(s.computations.map((c) => [c.id, c]));
     this.customMetadata = s.customMetadata;
+  }
+}
+
+/**
+ * Out-of-band changes skip the API's rules (roles, duplicates, ready state) on purpose, but
+ * must still have the wire shape, or GET would serve something no client could parse.
+ */
+function checkPermissionsPatch(patch: PermissionsPatch): void {
+  const isObj = (v: unknown): v is Record<string, unknown> =>
+    typeof v === "object" && v !== null && !Array.isArray(v);
+  if (!isObj(patch)) throw new Error("permissions patch must be an object");
+  const list = (key: "users" | "groups", idKey: string) => {
+    const v: unknown = patch[key];
+    if (v === undefined) return;
+    if (
+      !Array.isArray(v) ||
+      !v.every((e) => isObj(e) && typeof e[idKey] === "string" && typeof e.role === "string")
+    ) {
+      throw new Error(`permissions ${key} must be an array of {${idKey}: string, role: string}`);
+    }
+  };
+  list("users", "email");
+  list("groups", "group");
+  if (patch.everyone !== undefined && typeof patch.everyone !== "string") {
+    throw new Error("permissions everyone must be a string");
   }
 }
 

@@ -10,15 +10,90 @@ export interface SourceBucket {
   bucket: string;
   prefix: string;
   external: boolean;
+  /**
+   * The custom S3 endpoint given as `source.aws.endpoint_name` or `target.aws.endpoint_name`.
+   * The docs do not say how the API echoes it; the emulator chose this key, and leaves it out
+   * when the create request did not name an endpoint.
+   */
+  endpoint_name?: string;
 }
 
+/** One run parameter as `results_info.parameters[]` takes it. */
+export interface RunParameter {
+  name?: string;
+  param_name?: string;
+  value: string;
+}
+
+/** One process of a pipeline run as `results_info.processes[]` takes it. */
+export interface PipelineProcess {
+  name: string;
+  capsule_id: string;
+  version?: number;
+  public?: boolean;
+  parameters?: RunParameter[];
+}
+
+/**
+ * Lineage of a result asset. A result from a computation has computation, capsule, commit,
+ * run_script, docker_image and data_assets. A result imported from a bucket with
+ * `results_info` has capsule or pipeline, data_assets, and whichever of version, commit,
+ * run_script and processes the request gave (no computation or docker image is known).
+ */
 export interface Provenance {
-  computation: string;
-  capsule: string;
-  commit: string;
-  run_script: string;
-  docker_image: string;
+  computation?: string;
+  capsule?: string;
+  pipeline?: string;
+  version?: number;
+  commit?: string;
+  run_script?: string;
+  docker_image?: string;
   data_assets: string[];
+  processes?: PipelineProcess[];
+}
+
+/** An entry of a combined asset's `contained_data_assets`, as it was when combined. */
+export interface ContainedDataAsset {
+  id: string;
+  mount: string;
+  size: number;
+}
+
+/** Name and value of a run parameter echoed on a result asset (`app_parameters`). */
+export interface AppParameter {
+  name: string;
+  value: string;
+}
+
+export type UserRole = "owner" | "editor" | "viewer";
+export type GroupRole = "owner" | "editor" | "viewer" | "discoverable";
+export type EveryoneRole = "viewer" | "discoverable" | "none";
+
+/** `GET /data_assets/{id}/permissions`; the owner is always among `users` with role owner. */
+export interface WirePermissions {
+  users: { email: string; role: UserRole }[];
+  groups: { group: string; role: GroupRole }[];
+  everyone: EveryoneRole;
+}
+
+/**
+ * Out-of-band permission change: each given key replaces that part of the sharing. Roles
+ * are not checked against the documented ones, so a test can serve a role a client does
+ * not know yet.
+ */
+export interface PermissionsPatch {
+  users?: { email: string; role: string }[];
+  groups?: { group: string; role: string }[];
+  everyone?: string;
+}
+
+/** What the admin API reports: the wire shape plus the last `share_assets` a POST sent. */
+export interface EmulatorPermissions {
+  users: { email: string; role: string }[];
+  groups: { group: string; role: string }[];
+  everyone: string;
+  /** Absent until a POST sent share_assets; never part of the API's GET. */
+  share_assets?: boolean;
 }
 
 /** A data asset exactly as the API returns it. */
@@ -37,6 +112,11 @@ export interface WireDataAsset {
   type: AssetType;
   source_bucket: SourceBucket;
   provenance?: Provenance;
+  /** Only on combined assets. */
+  contained_data_assets?: ContainedDataAsset[];
+  /** Only on results imported with `results_info` that named them. */
+  app_parameters?: AppParameter[];
+  nextflow_profile?: string;
   files?: number;
   size?: number;
   failure_reason?: string;
@@ -206,6 +286,10 @@ export interface EmulatorAdmin {
   updateAsset(id: string, patch: AssetPatch): void;
   /** Out-of-band deletion, archived or not; also drops its attachments. No-op if unknown. */
   removeAsset(id: string): void;
+  /** The asset's sharing as GET shows it (plus the last share_assets); undefined if unknown. */
+  permissions(id: string): EmulatorPermissions | undefined;
+  /** Out-of-band sharing change (no journal, no state rule). Throws for an unknown id. */
+  setPermissions(id: string, patch: PermissionsPatch): void;
   removeCapsule(id: string): void;
   removePipeline(id: string): void;
   attachments(): AttachmentInfo[];

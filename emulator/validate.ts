@@ -1,5 +1,15 @@
 import { ApiError, badRequest } from "./reply";
-import type { CustomField, CustomMetadataSchema, SeedComputation } from "./types";
+import type {
+  CustomField,
+  CustomMetadataSchema,
+  EveryoneRole,
+  GroupRole,
+  PipelineProcess,
+  RunParameter,
+  SeedComputation,
+  UserRole,
+  WireDataAsset,
+} from "./types";
 
 type Obj = Record<string, unknown>;
 
@@ -138,14 +148,28 @@ export function validateCustomMetadata(
 }
 
 export type CreateSource =
-  | { kind: "aws"; bucket: string; prefix: string; external: boolean }
+  | { kind: "aws"; bucket: string; prefix: string; external: boolean; endpointName?: string }
   | { kind: "gcp"; bucket: string; prefix: string }
   | {
       kind: "computation";
       computation: SeedComputation;
       path: string;
-      target?: { bucket: string; prefix: string };
-    };
+      target?: { bucket: string; prefix: string; endpointName?: string };
+    }
+  /** `data_asset_ids` without a source; the components as they are now (all ready). */
+  | { kind: "combined"; components: WireDataAsset[] };
+
+export interface ResultsInfoInput {
+  capsuleId?: string;
+  pipelineId?: string;
+  version?: number;
+  commit?: string;
+  runScript?: string;
+  dataAssets: string[];
+  parameters?: RunParameter[];
+  nextflowProfile?: string;
+  processes?: PipelineProcess[];
+}
 
 export interface CreateInput {
   name: string;
@@ -154,24 +178,80 @@ export interface CreateInput {
   tags: string[];
   customMetadata: Record<string, unknown>;
   source: CreateSource;
+  /** Only with an aws or gcp source. */
+  resultsInfo?: ResultsInfoInput;
 }
 
 export interface ValidationContext {
   computations: Map<string, SeedComputation>;
   schema: CustomMetadataSchema;
+  /** A data asset as GET would show it now (pending transitions applied). */
+  asset: (id: string) => WireDataAsset | undefined;
+  hasCapsule: (id: string) => boolean;
+  hasPipeline: (id: string) => boolean;
 }
 
 function normalizeFolder(p: string): string {
   return p.replace(/^\/+|\/+$/g, "");
 }
 
-function validateSource(body: Obj, ctx: ValidationContext): CreateSource {
-  if (body.data_asset_ids !== undefined) {
+/**
+ * A combined asset is made of two or more ready, external, non-combined assets. Requiring
+ * `ready` and refusing nested combined assets are the emulator's choices (the docs only say
+ * "two or more external data assets"): a client that combines assets it has just created
+ * must wait for them first, which the real service is unlikely to need less.
+ */
+function validateCombined(body: Obj, ctx: ValidationContext): CreateSource {
+  const field = "data_asset_ids";
+  if (body.source !== undefined) {
     throw badRequest(
-      "data_asset_ids",
-      "(combined data assets) is not supported by the emulator; use source",
+      field,
+      "cannot be given together with source: a combined data asset has no source",
     );
   }
+  if (body.target !== undefined) {
+    throw badRequest("target", "is only allowed with a computation source");
+  }
+  const ids = body.data_asset_ids;
+  if (!Array.isArray(ids) || !ids.every((x) => typeof x === "string")) {
+    throw badRequest(field, "must be an array of data asset id strings");
+  }
+  if (ids.length < 2) {
+    throw badRequest(
+      field,
+      `must list at least two external data assets to combine (got ${ids.length})`,
+    );
+  }
+  const components: WireDataAsset[] = [];
+  for (const [i, id] of (ids as string[]).entries()) {
+    const at = `${field}[${i}]`;
+    const first = ids.indexOf(id);
+    if (first !== i) throw badRequest(at, `repeats ${field}[${first}] ("${id}")`);
+    const asset = ctx.asset(id);
+    if (!asset) throw badRequest(at, `refers to an unknown data asset "${id}"`);
+    if (asset.type === "combined") {
+      throw badRequest(at, `refers to data asset ${id}, which is itself a combined data asset`);
+    }
+    if (!asset.source_bucket.external) {
+      throw badRequest(
+        at,
+        `refers to data asset ${id}, which is internal: only external data assets can be combined`,
+      );
+    }
+    if (asset.state !== "ready") {
+      const why = asset.failure_reason ? `: ${asset.failure_reason}` : "";
+      throw badRequest(
+        at,
+        `refers to data asset ${id}, which is not ready (state: ${asset.state}${why})`,
+      );
+    }
+    components.push(asset);
+  }
+  return { kind: "combined", components };
+}
+
+function validateSource(body: Obj, ctx: ValidationContext): CreateSource {
+  if (body.data_asset_ids !== undefined) return validateCombined(body, ctx);
   const source = optObject(body, "source", "source");
   const kinds = source ? ["aws", "gcp", "computation"].filter((k) => source[k] !== undefined) : [];
   if (!source || kinds.length !== 1) {
@@ -192,8 +272,14 @@ function validateSource(body: Obj, ctx: ValidationContext): CreateSource {
     const prefix = optString(aws, "prefix", "source.aws.prefix") ?? "";
     const keep = optBool(aws, "keep_on_external_storage", "source.aws.keep_on_external_storage");
     optBool(aws, "public", "source.aws.public");
-    optString(aws, "endpoint_name", "source.aws.endpoint_name");
-    return { kind: "aws", bucket, prefix, external: keep === true };
+    const endpointName = optString(aws, "endpoint_name", "source.aws.endpoint_name");
+    return {
+      kind: "aws",
+      bucket,
+      prefix,
+      external: keep === true,
+      ...(endpointName !== undefined ? { endpointName } : {}),
+    };
   }
 
   if (kinds[0] === "gcp") {
@@ -223,9 +309,9 @@ function validateSource(body: Obj, ctx: ValidationContext): CreateSource {
       );
     }
   }
-  let parsedTarget: { bucket: string; prefix: string } | undefined;
+  let parsedTarget: { bucket: string; prefix: string; endpointName?: string } | undefined;
   if (target !== undefined) {
-    const shape = 'must be {"aws": {"bucket": string, "prefix": string}}';
+    const shape = 'must be {"aws": {"bucket": string, "prefix": string, "endpoint_name"?: string}}';
     if (!isObject(target) || !isObject(target.aws) || Object.keys(target).length !== 1) {
       throw badRequest("target", shape);
     }
@@ -233,7 +319,8 @@ function validateSource(body: Obj, ctx: ValidationContext): CreateSource {
     if (typeof bucket !== "string" || bucket === "") throw badRequest("target.aws.bucket", shape);
     const prefix = target.aws.prefix ?? "";
     if (typeof prefix !== "string") throw badRequest("target.aws.prefix", "must be a string");
-    parsedTarget = { bucket, prefix };
+    const endpointName = optString(target.aws, "endpoint_name", "target.aws.endpoint_name");
+    parsedTarget = { bucket, prefix, ...(endpointName !== undefined ? { endpointName } : {}) };
   }
   return { kind: "computation", computation, path, target: parsedTarget };
 }
@@ -249,7 +336,114 @@ export function validateCreate(raw: unknown, ctx: ValidationContext): CreateInpu
       ? validateCustomMetadata({}, ctx.schema)
       : validateCustomMetadata(body.custom_metadata, ctx.schema);
   const source = validateSource(body, ctx);
-  return { name, mount, description, tags, customMetadata, source };
+  const input: CreateInput = { name, mount, description, tags, customMetadata, source };
+  if (body.results_info !== undefined) {
+    if (source.kind !== "aws" && source.kind !== "gcp") {
+      throw badRequest(
+        "results_info",
+        `is only allowed with an aws or gcp source (got ${source.kind === "combined" ? "data_asset_ids" : `a ${source.kind} source`})`,
+      );
+    }
+    input.resultsInfo = validateResultsInfo(body.results_info, ctx);
+  }
+  return input;
+}
+
+function optInteger(o: Obj, key: string, field: string, min: number): number | undefined {
+  const v = o[key];
+  if (v === undefined) return undefined;
+  if (typeof v !== "number" || !Number.isInteger(v) || v < min) {
+    throw badRequest(
+      field,
+      min > 0 ? "must be a positive integer" : `must be an integer >= ${min}`,
+    );
+  }
+  return v;
+}
+
+function optArray(o: Obj, key: string, field: string): unknown[] | undefined {
+  const v = o[key];
+  if (v === undefined) return undefined;
+  if (!Array.isArray(v)) throw badRequest(field, "must be an array");
+  return v;
+}
+
+function validateParameters(o: Obj, field: string): RunParameter[] | undefined {
+  return optArray(o, "parameters", field)?.map((p, i) => {
+    const at = `${field}[${i}]`;
+    if (!isObject(p)) throw badRequest(at, "must be an object {name?, param_name?, value}");
+    const name = optString(p, "name", `${at}.name`);
+    const paramName = optString(p, "param_name", `${at}.param_name`);
+    if (p.value === undefined) throw badRequest(`${at}.value`, "is required");
+    const value = optString(p, "value", `${at}.value`)!;
+    return {
+      ...(name !== undefined ? { name } : {}),
+      ...(paramName !== undefined ? { param_name: paramName } : {}),
+      value,
+    };
+  });
+}
+
+/**
+ * `capsule_id` / `pipeline_id` and `data_assets` must name objects this deployment knows
+ * (lineage that points nowhere is useless); a process's `capsule_id` is only type-checked,
+ * because pipeline processes may run public apps that are not in the deployment.
+ */
+function validateResultsInfo(raw: unknown, ctx: ValidationContext): ResultsInfoInput {
+  const f = "results_info";
+  if (!isObject(raw)) throw badRequest(f, "must be an object");
+  const capsuleId = optString(raw, "capsule_id", `${f}.capsule_id`);
+  const pipelineId = optString(raw, "pipeline_id", `${f}.pipeline_id`);
+  if ((capsuleId === undefined) === (pipelineId === undefined)) {
+    throw badRequest(
+      f,
+      `must name exactly one of capsule_id, pipeline_id (got ${capsuleId === undefined ? "neither" : "both"})`,
+    );
+  }
+  if (capsuleId !== undefined && !ctx.hasCapsule(capsuleId)) {
+    throw badRequest(`${f}.capsule_id`, `refers to an unknown capsule "${capsuleId}"`);
+  }
+  if (pipelineId !== undefined && !ctx.hasPipeline(pipelineId)) {
+    throw badRequest(`${f}.pipeline_id`, `refers to an unknown pipeline "${pipelineId}"`);
+  }
+  const dataAssets = (optArray(raw, "data_assets", `${f}.data_assets`) ?? []).map((id, i) => {
+    const at = `${f}.data_assets[${i}]`;
+    if (typeof id !== "string") throw badRequest(at, "must be a data asset id string");
+    if (!ctx.asset(id)) throw badRequest(at, `refers to an unknown data asset "${id}"`);
+    return id;
+  });
+  const processes = optArray(raw, "processes", `${f}.processes`)?.map((p, i) => {
+    const at = `${f}.processes[${i}]`;
+    if (!isObject(p))
+      throw badRequest(at, "must be an object {name, capsule_id, version?, public?, parameters?}");
+    const name = optString(p, "name", `${at}.name`);
+    if (!name) throw badRequest(`${at}.name`, "is required");
+    const capsule = optString(p, "capsule_id", `${at}.capsule_id`);
+    if (!capsule) throw badRequest(`${at}.capsule_id`, "is required");
+    const version = optInteger(p, "version", `${at}.version`, 1);
+    const isPublic = optBool(p, "public", `${at}.public`);
+    const parameters = validateParameters(p, `${at}.parameters`);
+    const out: PipelineProcess = { name, capsule_id: capsule };
+    if (version !== undefined) out.version = version;
+    if (isPublic !== undefined) out.public = isPublic;
+    if (parameters !== undefined) out.parameters = parameters;
+    return out;
+  });
+  const out: ResultsInfoInput = { dataAssets };
+  if (capsuleId !== undefined) out.capsuleId = capsuleId;
+  if (pipelineId !== undefined) out.pipelineId = pipelineId;
+  const version = optInteger(raw, "version", `${f}.version`, 1);
+  if (version !== undefined) out.version = version;
+  const commit = optString(raw, "commit", `${f}.commit`);
+  if (commit !== undefined) out.commit = commit;
+  const runScript = optString(raw, "run_script", `${f}.run_script`);
+  if (runScript !== undefined) out.runScript = runScript;
+  const parameters = validateParameters(raw, `${f}.parameters`);
+  if (parameters !== undefined) out.parameters = parameters;
+  const profile = optString(raw, "nextflow_profile", `${f}.nextflow_profile`);
+  if (profile !== undefined) out.nextflowProfile = profile;
+  if (processes !== undefined) out.processes = processes;
+  return out;
 }
 
 export interface UpdateInput {
@@ -300,4 +494,67 @@ export function validateDetach(raw: unknown): string[] {
     throw new ApiError(400, "request body must be a JSON array of data asset id strings");
   }
   return [...raw];
+}
+
+export interface PermissionsInput {
+  users: { email: string; role: UserRole }[];
+  groups: { group: string; role: GroupRole }[];
+  everyone: EveryoneRole;
+  shareAssets?: boolean;
+}
+
+const USER_ROLES: readonly UserRole[] = ["owner", "editor", "viewer"];
+const GROUP_ROLES: readonly GroupRole[] = ["owner", "editor", "viewer", "discoverable"];
+const EVERYONE_ROLES: readonly EveryoneRole[] = ["viewer", "discoverable", "none"];
+
+function role<T extends string>(v: unknown, allowed: readonly T[], field: string): T {
+  if (v === undefined) throw badRequest(field, "is required");
+  if (typeof v !== "string" || !allowed.includes(v as T)) {
+    throw badRequest(field, `must be one of ${allowed.join(", ")}, got ${JSON.stringify(v)}`);
+  }
+  return v as T;
+}
+
+/**
+ * `users`, `groups` and `everyone` are all required (the API reference marks them so), so a
+ * POST always states the whole sharing. Emails compare case-insensitively; repeating a user
+ * or a group is refused rather than resolved by order. Any email is accepted: the emulator
+ * has no user directory.
+ */
+export function validatePermissions(raw: unknown): PermissionsInput {
+  const body = requireObject(raw);
+  if (body.users === undefined) throw badRequest("users", "is required");
+  if (!Array.isArray(body.users)) throw badRequest("users", "must be an array of {email, role}");
+  const emails = new Map<string, number>();
+  const users = body.users.map((u, i) => {
+    const at = `users[${i}]`;
+    if (!isObject(u)) throw badRequest(at, "must be an object {email, role}");
+    if (u.email === undefined) throw badRequest(`${at}.email`, "is required");
+    if (typeof u.email !== "string" || !/^[^@\s]+@[^@\s]+$/.test(u.email)) {
+      throw badRequest(`${at}.email`, `must be an email address, got ${JSON.stringify(u.email)}`);
+    }
+    const key = u.email.toLowerCase();
+    const seen = emails.get(key);
+    if (seen !== undefined) throw badRequest(`${at}.email`, `repeats users[${seen}].email`);
+    emails.set(key, i);
+    return { email: u.email, role: role(u.role, USER_ROLES, `${at}.role`) };
+  });
+  if (body.groups === undefined) throw badRequest("groups", "is required");
+  if (!Array.isArray(body.groups)) throw badRequest("groups", "must be an array of {group, role}");
+  const groupIds = new Map<string, number>();
+  const groups = body.groups.map((g, i) => {
+    const at = `groups[${i}]`;
+    if (!isObject(g)) throw badRequest(at, "must be an object {group, role}");
+    if (g.group === undefined) throw badRequest(`${at}.group`, "is required");
+    if (typeof g.group !== "string" || g.group === "") {
+      throw badRequest(`${at}.group`, "must be a non-empty string");
+    }
+    const seen = groupIds.get(g.group);
+    if (seen !== undefined) throw badRequest(`${at}.group`, `repeats groups[${seen}].group`);
+    groupIds.set(g.group, i);
+    return { group: g.group, role: role(g.role, GROUP_ROLES, `${at}.role`) };
+  });
+  const everyone = role(body.everyone, EVERYONE_ROLES, "everyone");
+  const shareAssets = optBool(body, "share_assets", "share_assets");
+  return { users, groups, everyone, ...(shareAssets !== undefined ? { shareAssets } : {}) };
 }
