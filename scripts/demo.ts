@@ -1,12 +1,13 @@
 /**
  * `npm run demo`: the quickstart on the built-in Code Ocean emulator, with a throwaway local
  * Pulumi backend — no Code Ocean account and no cloud credentials. Gets the Pulumi CLI if it
- * is missing, runs `pulumi up`, prints the outputs, then destroys the stack.
+ * is missing, runs `pulumi up` (the engine prints the outputs), destroys the stack, and ends
+ * with what happened in Code Ocean, from the emulator's journal.
  */
 import { LocalWorkspace } from "@pulumi/pulumi/automation";
-import { DEFAULT_EMULATOR_TOKEN, startEmulator } from "../emulator";
+import { DEFAULT_EMULATOR_TOKEN, RunningEmulator, startEmulator } from "../emulator";
 import { quickstart } from "../examples/quickstart/program";
-import { REPO_ROOT, engineEnv, ensurePulumiCli } from "./lib/pulumiCli";
+import { REPO_ROOT, engineEnv, ensurePulumiCli, projectSettings } from "./lib/pulumiCli";
 
 async function main() {
   let cliDir: string;
@@ -29,7 +30,7 @@ async function main() {
       {
         workDir: engine.dir,
         envVars: engine.env,
-        projectSettings: { name: "codeocean-quickstart", runtime: "nodejs" },
+        projectSettings: projectSettings("codeocean-quickstart"),
       },
     );
     process.chdir(REPO_ROOT);
@@ -38,21 +39,54 @@ async function main() {
       "codeocean:token": { value: DEFAULT_EMULATOR_TOKEN, secret: true },
       "codeocean:minPollIntervalSeconds": { value: "0.5" },
     });
-    const up = await stack.up({ onOutput: (s) => process.stdout.write(s) });
-    console.log("\nOutputs:");
-    for (const [k, v] of Object.entries(up.outputs))
-      console.log(`  ${k}: ${JSON.stringify(v.value)}`);
+    // The engine's own output includes the stack outputs.
+    await stack.up({ onOutput: (s) => process.stdout.write(s) });
+    const afterUp = journalSummary(emulator);
+    emulator.admin.clearJournal();
     console.log("\nTearing down (assets are archived, attachments detached):\n");
     await stack.destroy({ onOutput: (s) => process.stdout.write(s) });
     await stack.workspace.removeStack("demo");
-    const archived = emulator.admin.assets().filter((a) => a.archived).length;
+    const afterDestroy = journalSummary(emulator);
+    const assets = emulator.admin.assets();
     console.log(
-      `\nDemo finished: ${archived} data assets archived in the emulator, ${emulator.admin.attachments().length} attachments left.`,
+      [
+        "",
+        "Demo finished. What happened in Code Ocean (the emulator's journal):",
+        `  pulumi up:      ${afterUp.created} data assets created (ready after ${afterUp.assetPolls} readiness checks);` +
+          ` ${afterUp.attachmentsMade} attachments made (${afterUp.attachCalls} attach calls, counting the re-posts that check a mount is ready)`,
+        `  pulumi destroy: ${afterUp.attachmentsMade - emulator.admin.attachments().length} attachments detached` +
+          ` (${afterDestroy.detachCalls} detach calls), ${afterDestroy.archived} data assets archived` +
+          ` (onDelete "archive": reversible), ${afterDestroy.deleted} deleted`,
+        `  left in Code Ocean: ${assets.filter((a) => a.archived).length} of ${assets.length} data assets archived,` +
+          ` ${emulator.admin.attachments().length} attachments; stack "demo" removed`,
+        `  ${afterUp.calls + afterDestroy.calls} API calls in all, ${afterUp.errors + afterDestroy.errors} answered with an error`,
+      ].join("\n"),
     );
   } finally {
     await emulator.stop();
     engine.cleanup();
   }
+}
+
+/** Counts from the emulator's journal since it was last cleared. */
+function journalSummary(emulator: RunningEmulator) {
+  const counts = emulator.admin.counts();
+  const sum = (match: (route: string) => boolean) =>
+    Object.entries(counts)
+      .filter(([route]) => match(route))
+      .reduce((n, [, c]) => n + c, 0);
+  const journal = emulator.admin.journal();
+  return {
+    created: counts["POST /data_assets"] ?? 0,
+    assetPolls: counts["GET /data_assets/:id"] ?? 0,
+    attachCalls: sum((r) => /^POST \/(capsules|pipelines)\/:id\/data_assets$/.test(r)),
+    attachmentsMade: emulator.admin.attachments().length,
+    detachCalls: sum((r) => /^DELETE \/(capsules|pipelines)\/:id\/data_assets$/.test(r)),
+    archived: counts["PATCH /data_assets/:id/archive"] ?? 0,
+    deleted: counts["DELETE /data_assets/:id"] ?? 0,
+    calls: journal.length,
+    errors: journal.filter((e) => e.status === 0 || e.status >= 400).length,
+  };
 }
 
 main().catch((error) => {

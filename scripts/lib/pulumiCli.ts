@@ -6,6 +6,7 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import type { ProjectSettings } from "@pulumi/pulumi/automation";
 
 export const REPO_ROOT = path.resolve(__dirname, "..", "..");
 export const PULUMI_CLI_VERSION = "v3.274.1";
@@ -70,4 +71,26 @@ export function engineEnv(cliDir: string, prefix = "codeocean-engine-"): EngineE
   // see the same PATH: the Automation API finds `pulumi` there.
   process.env.PATH = env.PATH;
   return { dir, env, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * Project settings that tell the engine where the dynamic-provider host lives: the
+ * `pulumi-resource-pulumi-nodejs` shim inside the program's @pulumi/pulumi, declared as a
+ * project plugin (Pulumi.yaml `plugins.providers`). A normal Pulumi install ships that shim
+ * next to the `pulumi` binary; the CLI built from Go modules does not, and without this the
+ * engine takes the one it finds on PATH and warns "using pulumi-resource-pulumi-nodejs from
+ * $PATH" once per plugin load (three times in an up + destroy).
+ */
+export function projectSettings(name: string, programDir = REPO_ROOT): ProjectSettings {
+  const pulumiPkg = path.dirname(
+    require.resolve("@pulumi/pulumi/package.json", { paths: [programDir] }),
+  );
+  // `plugins` is a Pulumi.yaml key the Automation API's type does not list; it writes the
+  // settings out as they are.
+  const settings: ProjectSettings & { plugins: unknown } = {
+    name,
+    runtime: "nodejs",
+    plugins: { providers: [{ name: "pulumi-nodejs", path: pulumiPkg }] },
+  };
+  return settings;
 }
