@@ -163,9 +163,6 @@ const noopProvider: pulumi.dynamic.ResourceProvider = {
   },
 };
 
-/** The no-op's `__provider` text. */
-export const noopProviderText = () => serializeProvider(noopProvider);
-
 export class NoopResource extends pulumi.dynamic.Resource {
   constructor(name: string, props: Record<string, unknown>) {
     super(noopProvider, name, props, undefined, "bench", "Noop");

@@ -17,11 +17,8 @@
 import * as util from "util";
 import { startEmulator } from "../emulator";
 import type { FaultRule, RunningEmulator } from "../emulator";
-import { sharedThrottle } from "../provider/api/client";
-import { apiBaseUrl } from "../provider/api/endpoint";
-import { transportStats } from "../provider/api/transport";
-import { dataAssetProvider as da } from "../provider/resources/dataAssetProvider";
 import { PartialFailure } from "../provider/resources/partialFailure";
+import { currentRuntime, dataAssetProvider as da } from "../provider/runtime";
 
 type Props = Record<string, unknown>;
 
@@ -306,7 +303,7 @@ async function main(): Promise<void> {
     });
     process.stdout.write(
       `  up ${ups}: ${resources.filter((r) => r.step === "done").length}/${ASSETS} done, ` +
-        `${transportStats.requests} requests, ${transportStats.retries} retries, ${Math.round((Date.now() - started) / 1000)} s\n`,
+        `${currentRuntime().client.stats.requests} requests, ${currentRuntime().client.stats.retries} retries, ${Math.round((Date.now() - started) / 1000)} s\n`,
     );
   }
   emu.admin.clearFaults();
@@ -321,8 +318,8 @@ async function main(): Promise<void> {
         e.fault === "status" || e.fault === "html" ? `${e.fault} ${e.status}` : e.fault,
       );
   const inv = invariants(emu, resources);
-  // The provider's shared throttle (created by its client for this base URL).
-  const throttle = sharedThrottle(apiBaseUrl(emu.url));
+  // The provider runtime's throttle: the one budget every resource spent.
+  const throttle = currentRuntime().client.throttle;
   const seconds = (Date.now() - started) / 1000;
   await emu.stop();
 
@@ -344,14 +341,14 @@ async function main(): Promise<void> {
       "",
       "HTTP (client transport)",
       table([
-        ["requests", transportStats.requests],
-        ["retries", transportStats.retries],
-        ["429 answers", transportStats.rateLimited],
+        ["requests", currentRuntime().client.stats.requests],
+        ["retries", currentRuntime().client.stats.retries],
+        ["429 answers", currentRuntime().client.stats.rateLimited],
         [
           "adaptive request rate at the end",
           `${throttle.currentRate.toFixed(1)} req/s (started at 200; injected 429s lower it)`,
         ],
-        ["errors surfaced by the transport", transportStats.errors],
+        ["errors surfaced by the transport", currentRuntime().client.stats.errors],
         ["requests the emulator journaled", journal.length],
         ["server-side creates", inv.serverCreates],
       ]),

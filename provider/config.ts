@@ -2,16 +2,16 @@
  * Provider configuration, read at run time inside the provider host — never captured in
  * the serialized provider, so neither the domain nor the token reaches Pulumi's state.
  * Stack config (delivered through the dynamic provider's `configure`) wins over the
- * environment.
+ * environment. Pure: the runtime (runtime.ts) calls it once per configuration.
  */
-import { CodeOceanClient, sharedThrottle } from "./api/client";
-import { apiBaseUrl } from "./api/endpoint";
+import { DEFAULT_REQUEST_TIMEOUT_MS } from "./api/client";
 import { ConfigurationError } from "./api/errors";
 import { registerSecret } from "./api/redact";
-import { ATTACH_POLL_SCHEDULE } from "./resources/attachQueue";
-import { DEFAULT_POLL_SCHEDULE, PollSchedule } from "./waiter";
+import { DEFAULT_RETRY_POLICY } from "./api/retry";
+import { DEFAULT_THROTTLE } from "./api/throttle";
+import { DEFAULT_POLL_SCHEDULE } from "./waiter";
 
-/** Stack config keys and their environment fallbacks. */
+/** Stack config keys, their environment fallbacks and their defaults — stated here only. */
 export const CONFIG_KEYS = {
   domain: { key: "codeocean:domain", env: "CODEOCEAN_DOMAIN" },
   token: { key: "codeocean:token", env: "CODEOCEAN_API_TOKEN" },
@@ -29,6 +29,7 @@ export const CONFIG_KEYS = {
     key: "codeocean:minPollIntervalSeconds",
     env: "CODEOCEAN_MIN_POLL_INTERVAL_SECONDS",
   },
+  retryDelayScale: { key: "codeocean:retryDelayScale", env: "CODEOCEAN_RETRY_DELAY_SCALE" },
 } as const;
 
 export interface ProviderSettings {
@@ -40,56 +41,60 @@ export interface ProviderSettings {
   allowInsecureHttp: boolean;
   /** The shortest wait between readiness checks (default 2 s); lower it only for an emulator. */
   minPollIntervalSeconds: number;
+  /** Multiplies retry backoff and Retry-After waits (default 1); lower it only for an emulator. */
+  retryDelayScale: number;
 }
 
-type ConfigSource = { get(key: string): string | undefined };
+export const DEFAULT_SETTINGS = {
+  requestsPerSecond: DEFAULT_THROTTLE.requestsPerSecond,
+  maxConcurrentRequests: DEFAULT_THROTTLE.maxConcurrent,
+  requestTimeoutSeconds: DEFAULT_REQUEST_TIMEOUT_MS / 1000,
+  /** The schedules' own shortest wait (waiter.ts); the setting scales them. */
+  minPollIntervalSeconds: DEFAULT_POLL_SCHEDULE.minIntervalMs / 1000,
+  retryDelayScale: DEFAULT_RETRY_POLICY.delayScale,
+};
 
-let stackConfig: ConfigSource | undefined;
-
-/** Called by the dynamic provider's `configure` with the stack's (decrypted) config. */
-export function setStackConfig(config: ConfigSource | undefined): void {
-  stackConfig = config;
-  cached = undefined;
-  const token = config?.get(CONFIG_KEYS.token.key);
-  registerSecret(token);
+/** The `configure` request's config: keys `codeocean:…`, secrets decrypted. */
+export interface ConfigSource {
+  get(key: string): string | undefined;
 }
 
-function lookup(name: keyof typeof CONFIG_KEYS): string | undefined {
-  const { key, env } = CONFIG_KEYS[name];
-  const fromStack = stackConfig?.get(key);
+type Env = Record<string, string | undefined>;
+
+function lookup(
+  name: keyof typeof CONFIG_KEYS,
+  stack: ConfigSource | undefined,
+  env: Env,
+): string | undefined {
+  const { key, env: envName } = CONFIG_KEYS[name];
+  const fromStack = stack?.get(key);
   if (fromStack !== undefined && fromStack !== "") return fromStack;
-  const fromEnv = process.env[env];
+  const fromEnv = env[envName];
   return fromEnv !== undefined && fromEnv !== "" ? fromEnv : undefined;
 }
 
-function positiveNumber(name: keyof typeof CONFIG_KEYS, fallback: number, max: number): number {
-  const raw = lookup(name);
-  if (raw === undefined) return fallback;
-  const n = Number(raw);
-  if (!Number.isFinite(n) || n <= 0 || n > max) {
-    const { key, env } = CONFIG_KEYS[name];
-    throw new ConfigurationError(
-      `${key} (or ${env}) must be a number between 0 and ${max}; got "${raw}".`,
-    );
-  }
-  return n;
-}
-
-function wholeNumber(name: keyof typeof CONFIG_KEYS, fallback: number, max: number): number {
-  const n = positiveNumber(name, fallback, max);
-  if (!Number.isInteger(n)) {
-    const { key, env } = CONFIG_KEYS[name];
-    throw new ConfigurationError(
-      `${key} (or ${env}) must be a whole number from 1 to ${max}; got "${lookup(name)}".`,
-    );
-  }
-  return n;
-}
-
 /** The settings, or one error that names every missing key and both ways to set it. */
-export function loadSettings(): ProviderSettings {
-  const domain = lookup("domain");
-  const token = lookup("token");
+export function loadSettings(stack?: ConfigSource, env: Env = process.env): ProviderSettings {
+  const get = (name: keyof typeof CONFIG_KEYS) => lookup(name, stack, env);
+  const number = (name: keyof typeof DEFAULT_SETTINGS, max: number, whole = false): number => {
+    const raw = get(name);
+    if (raw === undefined) return DEFAULT_SETTINGS[name];
+    const n = Number(raw);
+    const { key, env: envName } = CONFIG_KEYS[name];
+    if (!Number.isFinite(n) || n <= 0 || n > max) {
+      throw new ConfigurationError(
+        `${key} (or ${envName}) must be a number between 0 and ${max}; got "${raw}".`,
+      );
+    }
+    if (whole && !Number.isInteger(n)) {
+      throw new ConfigurationError(
+        `${key} (or ${envName}) must be a whole number from 1 to ${max}; got "${raw}".`,
+      );
+    }
+    return n;
+  };
+  const domain = get("domain");
+  const token = get("token");
   registerSecret(token);
   const missing: string[] = [];
   if (!domain)
@@ -100,66 +105,24 @@ export function loadSettings(): ProviderSettings {
     missing.push(
       `the API token: \`pulumi config set --secret codeocean:token <token>\` or CODEOCEAN_API_TOKEN`,
     );
-  if (missing.length) {
+  if (!domain || !token) {
     throw new ConfigurationError(
       `pulumi-codeocean is not configured. Set ${missing.join("; and ")}.`,
     );
   }
   return {
-    domain: domain!,
-    token: token!,
-    requestsPerSecond: positiveNumber("requestsPerSecond", 10, 10_000),
-    maxConcurrentRequests: wholeNumber("maxConcurrentRequests", 16, 1_000),
-    requestTimeoutSeconds: positiveNumber("requestTimeoutSeconds", 30, 3_600),
-    allowInsecureHttp: /^(1|true|yes)$/i.test(lookup("allowInsecureHttp") ?? ""),
-    minPollIntervalSeconds: positiveNumber("minPollIntervalSeconds", 2, 600),
+    domain,
+    token,
+    requestsPerSecond: number("requestsPerSecond", 10_000),
+    maxConcurrentRequests: number("maxConcurrentRequests", 1_000, true),
+    requestTimeoutSeconds: number("requestTimeoutSeconds", 3_600),
+    allowInsecureHttp: /^(1|true|yes)$/i.test(get("allowInsecureHttp") ?? ""),
+    minPollIntervalSeconds: number("minPollIntervalSeconds", 600),
+    retryDelayScale: number("retryDelayScale", 1),
   };
 }
 
-/** Settings are present (used to decide whether optional remote checks can run at preview). */
-export function isConfigured(): boolean {
-  return lookup("domain") !== undefined && lookup("token") !== undefined;
-}
-
-let cached: { fingerprint: string; client: CodeOceanClient } | undefined;
-
-/**
- * The process-wide client for the current settings. Every resource shares it, and with it
- * the request throttle keyed by base URL.
- */
-export function getClient(): CodeOceanClient {
-  const s = loadSettings();
-  const fingerprint = JSON.stringify(s);
-  if (cached?.fingerprint === fingerprint) return cached.client;
-  const baseUrl = apiBaseUrl(s.domain, s.allowInsecureHttp);
-  const throttle = sharedThrottle(baseUrl, {
-    requestsPerSecond: s.requestsPerSecond,
-    maxConcurrent: s.maxConcurrentRequests,
-  });
-  const client = new CodeOceanClient(
-    {
-      domain: s.domain,
-      token: s.token,
-      requestTimeoutMs: s.requestTimeoutSeconds * 1000,
-      allowInsecureHttp: s.allowInsecureHttp,
-    },
-    throttle,
-  );
-  cached?.client.close();
-  cached = { fingerprint, client };
-  return client;
-}
-
-/**
- * The readiness schedules for assets and for mounts, scaled by minPollIntervalSeconds
- * (the defaults when it is 2 s).
- */
-export function pollSchedules(): { asset: PollSchedule; attach: PollSchedule } {
-  const scale = loadSettings().minPollIntervalSeconds / 2;
-  const scaled = (s: PollSchedule): PollSchedule => ({
-    ...s,
-    firstPollMs: s.firstPollMs * scale,
-    minIntervalMs: s.minIntervalMs * scale,
-  });
-  return { asset: scaled(DEFAULT_POLL_SCHEDULE), attach: scaled(ATTACH_POLL_SCHEDULE) };
+/** Domain and token are present (optional remote checks at preview run only then). */
+export function isConfigured(stack?: ConfigSource, env: Env = process.env): boolean {
+  return lookup("domain", stack, env) !== undefined && lookup("token", stack, env) !== undefined;
 }

@@ -11,6 +11,7 @@ export type {
   DataAssetSourceArgs,
   DataAssetTargetArgs,
   GcpSourceArgs,
+  Provenance,
   SourceBucket,
 } from "./resources/dataAsset";
 export { CapsuleAttachment } from "./resources/capsuleAttachment";

@@ -10,7 +10,12 @@
  * worst jitter draw, while many waiters started together spread out instead of polling in
  * lock-step. Compared with a fixed 5 s poll this detects fast assets sooner and makes far
  * fewer calls for slow ones (see bench/).
+ *
+ * Both kinds of waiting run on this one loop: an asset's import (GET the asset) and a
+ * mount's preparation (re-post the attachment, see resources/attachQueue.ts).
  */
+import { CodeOceanError } from "./api/errors";
+
 export interface PollSchedule {
   firstPollMs: number;
   minIntervalMs: number;
@@ -28,6 +33,24 @@ export const DEFAULT_POLL_SCHEDULE: PollSchedule = {
   maxIntervalMs: 60_000,
   jitter: 0.2,
 };
+
+/**
+ * Mounts are usually ready within seconds: look sooner than for imports. No jitter: the
+ * attachments to one capsule are answered by one batch POST, so waiting in lock-step makes
+ * their re-posts coalesce into one call again (jitter would split them into many).
+ */
+export const ATTACH_POLL_SCHEDULE: PollSchedule = {
+  firstPollMs: 1_000,
+  minIntervalMs: 1_000,
+  fraction: 0.2,
+  maxIntervalMs: 30_000,
+  jitter: 0,
+};
+
+/** The schedule with its first and shortest waits multiplied by `factor` (minPollIntervalSeconds). */
+export function scaledSchedule(s: PollSchedule, factor: number): PollSchedule {
+  return { ...s, firstPollMs: s.firstPollMs * factor, minIntervalMs: s.minIntervalMs * factor };
+}
 
 /** Delay before the next poll, given the time waited so far (0 before the first poll). */
 export function nextPollDelayMs(
@@ -75,13 +98,12 @@ export class ReadinessEstimate {
 /** A terminal verdict for one observation: keep waiting, done, or a failure to raise. */
 export type Verdict = { done: true } | { done: false } | { error: Error };
 
-export class WaitTimeoutError extends Error {
+export class WaitTimeoutError extends CodeOceanError {
   constructor(
     message: string,
     readonly waitedMs: number,
   ) {
     super(message);
-    this.name = "WaitTimeoutError";
   }
 }
 
@@ -127,11 +149,14 @@ export async function waitUntil<T>(opts: WaitOptions<T>): Promise<T> {
     const hint = polls === 0 ? opts.estimate?.firstPollMs() : undefined;
     if (hint !== undefined) delay = Math.max(delay, hint - elapsed);
     if (now + delay > deadline) {
-      // One last look exactly at the deadline, so a timeout is never declared on stale data.
+      // One last look exactly at the deadline, so a timeout is never declared on stale data
+      // (unless the deadline had passed before the first look: the last answer is that look).
       const remaining = deadline - now;
-      if (remaining > 0) await sleep(remaining);
-      last = await opts.poll();
-      if (judge(last)) return last;
+      if (remaining > 0 || last === undefined) {
+        if (remaining > 0) await sleep(remaining);
+        last = await opts.poll();
+        if (judge(last)) return last;
+      }
       throw opts.onTimeout(last, Date.now() - startedAt);
     }
     await sleep(delay);

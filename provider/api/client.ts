@@ -21,14 +21,16 @@ import {
   searchToWire,
   updateDataAssetToWire,
 } from "./schemas";
-import { DEFAULT_THROTTLE, Throttle, ThrottleOptions } from "./throttle";
-import { Transport } from "./transport";
+import { Throttle, ThrottleOptions } from "./throttle";
+import { Transport, TransportStats } from "./transport";
+
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 
 export interface ClientSettings {
   /** `acme.codeocean.com`, `https://acme.codeocean.com/` or a full API URL. */
   domain: string;
   token: string;
-  /** Default 30 s. */
+  /** Default DEFAULT_REQUEST_TIMEOUT_MS (30 s). */
   requestTimeoutMs?: number;
   allowInsecureHttp?: boolean;
   throttle?: Partial<ThrottleOptions>;
@@ -42,6 +44,15 @@ const targetPath = (kind: TargetKind, id: string) =>
 
 const assetPath = (id: string) => `/data_assets/${encodeURIComponent(id)}`;
 
+/**
+ * The search query that finds assets named `name`. Quotes make it an exact phrase; a name
+ * that itself holds a quote cannot be quoted, so its part before the first quote is searched
+ * and callers compare the full name on the results.
+ */
+export function nameQuery(name: string): string {
+  return name.includes('"') ? `name:${name.split('"')[0]}` : `name:"${name}"`;
+}
+
 export interface ComputeTarget {
   id: string;
   name: string;
@@ -51,17 +62,20 @@ export interface ComputeTarget {
 /** Typed calls to the Code Ocean REST API v1. */
 export class CodeOceanClient {
   readonly baseUrl: string;
+  /** The request budget this client spends (shared with other clients only when passed in). */
+  readonly throttle: Throttle;
   private readonly transport: Transport;
 
   constructor(settings: ClientSettings, throttle?: Throttle) {
     registerSecret(settings.token);
     this.baseUrl = apiBaseUrl(settings.domain, settings.allowInsecureHttp);
+    this.throttle = throttle ?? new Throttle(settings.throttle);
     this.transport = new Transport({
       baseUrl: this.baseUrl,
       token: settings.token,
-      timeoutMs: settings.requestTimeoutMs ?? 30_000,
+      timeoutMs: settings.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
       retry: { ...DEFAULT_RETRY_POLICY, ...settings.retry },
-      throttle: throttle ?? new Throttle(settings.throttle),
+      throttle: this.throttle,
     });
   }
 
@@ -202,27 +216,12 @@ export class CodeOceanClient {
     });
   }
 
+  /** Requests, retries and 429s so far (benchmarks, the soak run). */
+  get stats(): Readonly<TransportStats> {
+    return this.transport.stats;
+  }
+
   close(): void {
     this.transport.close();
   }
-}
-
-/**
- * One throttle per API base URL for the whole process: every resource of a stack shares the
- * same request budget, which is what the server's rate limit counts.
- */
-const throttles = new Map<string, Throttle>();
-
-export function sharedThrottle(baseUrl: string, options: Partial<ThrottleOptions> = {}): Throttle {
-  let throttle = throttles.get(baseUrl);
-  if (!throttle) {
-    throttle = new Throttle({ ...DEFAULT_THROTTLE, ...options });
-    throttles.set(baseUrl, throttle);
-  }
-  return throttle;
-}
-
-/** Forgets shared throttles (tests and benchmarks that restart servers on new ports). */
-export function resetSharedThrottles(): void {
-  throttles.clear();
 }

@@ -34,6 +34,19 @@ function nextStep(status: number): string {
   return "Fix the request as the message says and run `pulumi up` again.";
 }
 
+/** What a non-2xx answer carries; `APIError` and its subclasses are built from it. */
+export interface APIErrorOptions {
+  request: RequestDescription;
+  status: number;
+  /** Code Ocean's `message`, or a short excerpt of a non-JSON body. */
+  serverMessage: string;
+  /** The parsed JSON body, when there was one. */
+  body?: unknown;
+  requestId?: string;
+  /** Seconds the server asked us to wait (429/503 `Retry-After`). */
+  retryAfterSeconds?: number;
+}
+
 /** A response from Code Ocean with a non-2xx status. */
 export class APIError extends CodeOceanError {
   readonly status: number;
@@ -47,50 +60,24 @@ export class APIError extends CodeOceanError {
   /** Seconds the server asked us to wait (429/503 `Retry-After`). */
   readonly retryAfterSeconds: number | undefined;
 
-  constructor(
-    req: RequestDescription,
-    status: number,
-    serverMessage: string,
-    body: unknown,
-    requestId?: string,
-    retryAfterSeconds?: number,
-  ) {
-    const id = requestId ? ` (request id ${requestId})` : "";
+  constructor(o: APIErrorOptions) {
+    const id = o.requestId ? ` (request id ${o.requestId})` : "";
     super(
-      `Code Ocean API ${req.method} ${req.path} failed: HTTP ${status}: ${serverMessage || "(no message)"}${id}. ${nextStep(status)}`,
+      `Code Ocean API ${o.request.method} ${o.request.path} failed: HTTP ${o.status}: ${o.serverMessage || "(no message)"}${id}. ${nextStep(o.status)}`,
     );
-    this.status = status;
-    this.serverMessage = redact(serverMessage);
-    this.body = body === undefined ? undefined : JSON.parse(redact(JSON.stringify(body)));
-    this.method = req.method;
-    this.path = req.path;
-    this.requestId = requestId;
-    this.retryAfterSeconds = retryAfterSeconds;
+    this.status = o.status;
+    this.serverMessage = redact(o.serverMessage);
+    this.body = o.body === undefined ? undefined : JSON.parse(redact(JSON.stringify(o.body)));
+    this.method = o.request.method;
+    this.path = o.request.path;
+    this.requestId = o.requestId;
+    this.retryAfterSeconds = o.retryAfterSeconds;
   }
 
-  static from(
-    req: RequestDescription,
-    status: number,
-    serverMessage: string,
-    body: unknown,
-    requestId?: string,
-    retryAfterSeconds?: number,
-  ): APIError {
-    const Cls =
-      status === 400
-        ? BadRequestError
-        : status === 401
-          ? AuthenticationError
-          : status === 403
-            ? PermissionDeniedError
-            : status === 404
-              ? NotFoundError
-              : status === 429
-                ? RateLimitError
-                : status >= 500
-                  ? InternalServerError
-                  : APIError;
-    return new Cls(req, status, serverMessage, body, requestId, retryAfterSeconds);
+  /** The subclass for the status family. */
+  static from(o: APIErrorOptions): APIError {
+    const Cls = STATUS_CLASSES[o.status] ?? (o.status >= 500 ? InternalServerError : APIError);
+    return new Cls(o);
   }
 }
 
@@ -100,6 +87,14 @@ export class PermissionDeniedError extends APIError {}
 export class NotFoundError extends APIError {}
 export class RateLimitError extends APIError {}
 export class InternalServerError extends APIError {}
+
+const STATUS_CLASSES: Record<number, new (o: APIErrorOptions) => APIError> = {
+  400: BadRequestError,
+  401: AuthenticationError,
+  403: PermissionDeniedError,
+  404: NotFoundError,
+  429: RateLimitError,
+};
 
 /**
  * No usable response. `reachedServer` says whether the request may have been processed:

@@ -14,7 +14,7 @@ import { APIConnectionError, APIError, APITimeoutError, ResponseValidationError 
  *   when the request provably never reached the server (connection refused, DNS failure) or
  *   the server said 429/503, which Code Ocean sends before processing. Any other ambiguous
  *   failure (reset, timeout, 500/502/504, unreadable body) is surfaced to the caller, which
- *   reconciles by searching for the asset (see resources/dataAssetProvider.ts).
+ *   reconciles by searching for the asset (see resources/dataAssetCreate.ts).
  * - POST /data_assets/search is a read and is treated as idempotent.
  */
 export type Idempotency = "idempotent" | "create";
@@ -28,6 +28,11 @@ export interface RetryPolicy {
   maxDelayMs: number;
   /** Cap on a server-given Retry-After we are willing to honour. */
   maxRetryAfterMs: number;
+  /**
+   * Multiplies every delay, the server's Retry-After included (codeocean:retryDelayScale).
+   * 1 against Code Ocean; tests against the emulator compress the clock with e.g. 0.01.
+   */
+  delayScale: number;
 }
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
@@ -35,6 +40,7 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   initialDelayMs: 500,
   maxDelayMs: 8_000,
   maxRetryAfterMs: 60_000,
+  delayScale: 1,
 };
 
 const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
@@ -65,12 +71,13 @@ export function retryDelayMs(
   retryAfterSeconds: number | undefined,
   random: () => number = Math.random,
 ): number {
+  const scale = policy.delayScale ?? 1;
   if (retryAfterSeconds !== undefined && retryAfterSeconds >= 0) {
     // A little jitter on top keeps a crowd told "1 s" from arriving in the same millisecond.
-    return Math.min(retryAfterSeconds * 1000, policy.maxRetryAfterMs) + random() * 250;
+    return (Math.min(retryAfterSeconds * 1000, policy.maxRetryAfterMs) + random() * 250) * scale;
   }
   const base = Math.min(policy.initialDelayMs * 2 ** retry, policy.maxDelayMs);
-  return base / 2 + (random() * base) / 2;
+  return (base / 2 + (random() * base) / 2) * scale;
 }
 
 /**

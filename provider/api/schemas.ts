@@ -19,6 +19,19 @@ export const SourceBucketWire = z.object({
   external: z.boolean().nullish(),
 });
 
+/** `data_assets` of a provenance: ids, or objects carrying one (both forms seen in the docs). */
+const ProvenanceAssetWire = z.union([z.string(), z.object({ id: z.string() })]);
+
+export const ProvenanceWire = z.object({
+  capsule: optString,
+  pipeline: optString,
+  computation: optString,
+  commit: optString,
+  run_script: optString,
+  docker_image: optString,
+  data_assets: z.array(ProvenanceAssetWire).nullish(),
+});
+
 export const DataAssetWire = z.object({
   id: z.string().min(1),
   created: z.number(),
@@ -34,7 +47,7 @@ export const DataAssetWire = z.object({
   files: optNumber,
   size: optNumber,
   custom_metadata: z.record(z.string(), MetadataValueWire.nullable()).nullish(),
-  provenance: z.record(z.string(), z.unknown()).nullish(),
+  provenance: ProvenanceWire.nullish(),
   source_bucket: SourceBucketWire.nullish(),
   failure_reason: optString,
 });
@@ -82,13 +95,34 @@ export const ComputeTargetWire = z.object({
 // ---------------------------------------------------------------------------------------
 // The model
 
-export type DataAssetState = "draft" | "ready" | "failed";
-
+/** Where Code Ocean says an asset's data lives. */
 export interface SourceBucket {
+  /** `aws`, `gcp` or `local` (inside Code Ocean). */
   origin: string;
+  /** Bucket name, `""` for local. */
   bucket: string;
+  /** Key prefix. */
   prefix: string;
+  /** Whether the files stay in the customer's bucket. */
   external: boolean;
+}
+
+/** Where a result came from; `""` and `[]` where Code Ocean says nothing. */
+export interface Provenance {
+  /** The capsule that computed it. */
+  capsule: string;
+  /** The pipeline that computed it. */
+  pipeline: string;
+  /** The computation (run) id. */
+  computation: string;
+  /** The capsule's git commit. */
+  commit: string;
+  /** The script the run executed. */
+  runScript: string;
+  /** The environment's container image. */
+  dockerImage: string;
+  /** Ids of the data assets the run used. */
+  dataAssets: string[];
 }
 
 export interface DataAsset {
@@ -109,7 +143,7 @@ export interface DataAsset {
   /** Bytes; -1 while unknown. */
   size: number;
   customMetadata: Record<string, string | number>;
-  provenance: Record<string, unknown>;
+  provenance: Provenance;
   sourceBucket: SourceBucket | null;
   failureReason: string;
 }
@@ -132,7 +166,7 @@ export function dataAssetFromWire(w: DataAssetWire): DataAsset {
     files: w.files ?? -1,
     size: w.size ?? -1,
     customMetadata: metadata,
-    provenance: stripNulls(w.provenance ?? {}),
+    provenance: provenanceFromWire(w.provenance),
     sourceBucket: w.source_bucket
       ? {
           origin: w.source_bucket.origin ?? "",
@@ -145,9 +179,16 @@ export function dataAssetFromWire(w: DataAssetWire): DataAsset {
   };
 }
 
-/** Pulumi outputs must not contain `undefined`; nulls from the server are dropped too. */
-function stripNulls(value: Record<string, unknown>): Record<string, unknown> {
-  return JSON.parse(JSON.stringify(value, (_k, v) => (v === null ? undefined : v)));
+function provenanceFromWire(w: z.infer<typeof ProvenanceWire> | null | undefined): Provenance {
+  return {
+    capsule: w?.capsule ?? "",
+    pipeline: w?.pipeline ?? "",
+    computation: w?.computation ?? "",
+    commit: w?.commit ?? "",
+    runScript: w?.run_script ?? "",
+    dockerImage: w?.docker_image ?? "",
+    dataAssets: (w?.data_assets ?? []).map((a) => (typeof a === "string" ? a : a.id)),
+  };
 }
 
 export interface AwsSource {

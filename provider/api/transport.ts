@@ -45,8 +45,13 @@ export interface Request<T> {
   schema?: z.ZodType<T>;
 }
 
-/** Process-wide counters, read by benchmarks and the soak run. */
-export const transportStats = { requests: 0, retries: 0, rateLimited: 0, errors: 0 };
+/** Counters of one transport, read by benchmarks and the soak run. */
+export interface TransportStats {
+  requests: number;
+  retries: number;
+  rateLimited: number;
+  errors: number;
+}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -62,6 +67,7 @@ export function describeZodError(error: z.ZodError): string {
 export class Transport {
   private readonly agent: http.Agent;
   private readonly authorization: string;
+  readonly stats: TransportStats = { requests: 0, retries: 0, rateLimited: 0, errors: 0 };
 
   constructor(private readonly options: TransportOptions) {
     const AgentClass = options.baseUrl.startsWith("https:") ? https.Agent : http.Agent;
@@ -80,10 +86,10 @@ export class Transport {
         return await this.attempt(req, desc);
       } catch (error) {
         if (retry >= this.options.retry.maxRetries || !isRetryable(error, req.kind)) {
-          transportStats.errors++;
+          this.stats.errors++;
           throw error;
         }
-        transportStats.retries++;
+        this.stats.retries++;
         const retryAfter = error instanceof APIError ? error.retryAfterSeconds : undefined;
         await sleep(retryDelayMs(retry, this.options.retry, retryAfter));
       }
@@ -92,7 +98,7 @@ export class Transport {
 
   private async attempt<T>(req: Request<T>, desc: RequestDescription): Promise<T> {
     const release = await this.options.throttle.acquire();
-    transportStats.requests++;
+    this.stats.requests++;
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), this.options.timeoutMs);
     try {
@@ -120,21 +126,21 @@ export class Transport {
       const requestId =
         response.headers.get("request-id") ?? response.headers.get("x-request-id") ?? undefined;
       if (response.status === 429) {
-        transportStats.rateLimited++;
+        this.stats.rateLimited++;
         this.options.throttle.onRateLimited();
       } else {
         this.options.throttle.onSuccess();
       }
       if (response.status < 200 || response.status >= 300) {
         const { message, body } = readErrorBody(text, response.status, response.statusText);
-        throw APIError.from(
-          desc,
-          response.status,
-          message,
+        throw APIError.from({
+          request: desc,
+          status: response.status,
+          serverMessage: message,
           body,
           requestId,
-          parseRetryAfter(response.headers.get("retry-after")),
-        );
+          retryAfterSeconds: parseRetryAfter(response.headers.get("retry-after")),
+        });
       }
       if (!req.schema) return undefined as T;
       let json: unknown;

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { capsuleAttachmentResource, CapsuleAttachmentOutputs } from "./capsuleAttachmentSchema";
 import { runtimeShim } from "./shim";
 
 /** The serialized provider (see shim.ts). */
@@ -19,6 +20,12 @@ export interface CapsuleAttachmentArgs {
   readyTimeoutSeconds?: pulumi.Input<number>;
 }
 
+type OutputProperties<T> = { readonly [K in keyof T]: pulumi.Output<T[K]> };
+
+/** The outputs, each documented in the field table (capsuleAttachmentSchema.ts). */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type -- outputs derive from the field table
+export interface CapsuleAttachment extends OutputProperties<CapsuleAttachmentOutputs> {}
+
 /**
  * One data asset attached to one capsule or pipeline, at a mount under `/data`.
  *
@@ -26,45 +33,21 @@ export interface CapsuleAttachmentArgs {
  * made in one `up` are sent together. Code Ocean cannot list a capsule's attachments, so
  * refresh detects a deleted capsule, pipeline or data asset, not a detach made by hand.
  */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- see the interface above
 export class CapsuleAttachment extends pulumi.dynamic.Resource {
-  /** The capsule id, or `""` when attached to a pipeline. */
-  declare readonly capsuleId: pulumi.Output<string>;
-  /** The pipeline id, or `""` when attached to a capsule. */
-  declare readonly pipelineId: pulumi.Output<string>;
-  /** The attached data asset. */
-  declare readonly dataAssetId: pulumi.Output<string>;
-  /** The effective mount folder under `/data`. */
-  declare readonly mount: pulumi.Output<string>;
-  /** `capsule` or `pipeline`. */
-  declare readonly targetKind: pulumi.Output<"capsule" | "pipeline">;
-  /** Whether the mount was ready when last seen. */
-  declare readonly ready: pulumi.Output<boolean>;
-  /** Whether the asset's files stay in the customer's bucket. */
-  declare readonly external: pulumi.Output<boolean>;
-  /** Whether `up` waits for the mount. */
-  declare readonly waitForReady: pulumi.Output<boolean>;
-  /** The mount timeout in seconds. */
-  declare readonly readyTimeoutSeconds: pulumi.Output<number>;
-
   constructor(name: string, args: CapsuleAttachmentArgs, opts?: pulumi.CustomResourceOptions) {
     super(
       capsuleAttachmentShim,
       name,
-      {
-        // Every input key must be present (undefined if not given) for its output to exist.
-        capsuleId: undefined,
-        pipelineId: undefined,
-        mount: undefined,
-        waitForReady: undefined,
-        readyTimeoutSeconds: undefined,
-        ...args,
-        targetKind: undefined,
-        ready: undefined,
-        external: undefined,
-      },
+      { ...INPUT_KEYS, ...args, ...OUTPUT_KEYS },
       opts,
       "codeocean",
       "CapsuleAttachment",
     );
   }
 }
+
+/** Every key must be present (undefined if not given) for its output to exist. */
+const keys = (names: readonly string[]) => Object.fromEntries(names.map((k) => [k, undefined]));
+const INPUT_KEYS = keys(capsuleAttachmentResource.inputKeys);
+const OUTPUT_KEYS = keys(capsuleAttachmentResource.outputKeys);

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { dataAssetResource, DataAssetOutputs } from "./dataAssetSchema";
 import { runtimeShim } from "./shim";
 
 /** The serialized provider (see shim.ts). */
@@ -88,27 +89,15 @@ export interface DataAssetArgs {
   adoptExistingId?: pulumi.Input<string>;
 }
 
-/** The source of an asset as Code Ocean reports it. */
-export interface SourceBucket {
-  /** `aws`, `gcp` or `local` (inside Code Ocean). */
-  origin: string;
-  /** Bucket name, `""` for local. */
-  bucket: string;
-  /** Key prefix. */
-  prefix: string;
-  /** Whether the files stay in the customer's bucket. */
-  external: boolean;
-}
+export type { DataAssetSource } from "./dataAssetSchema";
+export type { Provenance, SourceBucket } from "../api/schemas";
 
-/** The declared source as stored in outputs (a GCP client secret is never included). */
-export interface DataAssetSource {
-  /** S3 source, defaults filled. */
-  aws?: { bucket: string; prefix: string; keepOnExternalStorage: boolean; public: boolean };
-  /** GCS source, without the client secret. */
-  gcp?: { bucket: string; prefix: string; clientId: string };
-  /** Computation source. */
-  computation?: { id: string; path: string };
-}
+/** A resource's outputs as the class exposes them. */
+type OutputProperties<T> = { readonly [K in keyof T]: pulumi.Output<T[K]> };
+
+/** The outputs, each documented in the field table (dataAssetSchema.ts). */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type -- outputs derive from the field table
+export interface DataAsset extends OutputProperties<DataAssetOutputs> {}
 
 /**
  * A Code Ocean data asset: a versioned folder of data imported from S3 or GCS, or captured
@@ -118,64 +107,17 @@ export interface DataAssetSource {
  * it in place; source or target changes replace it; `pulumi destroy` archives it (see
  * `onDelete`). Configure the provider with `codeocean:domain` and a secret `codeocean:token`.
  */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- see the interface above
 export class DataAsset extends pulumi.dynamic.Resource {
-  /** Display name. */
-  declare readonly name: pulumi.Output<string>;
-  /** Default mount folder under `/data`. */
-  declare readonly mount: pulumi.Output<string>;
-  /** Description (`""` when none). */
-  declare readonly description: pulumi.Output<string>;
-  /** Tags. */
-  declare readonly tags: pulumi.Output<string[]>;
-  /** Custom metadata values by field name. */
-  declare readonly customMetadata: pulumi.Output<Record<string, string | number>>;
-  /** The declared source with defaults filled (`null` for an adopted asset declared without one). */
-  declare readonly source: pulumi.Output<DataAssetSource | null>;
-  /** The declared target, or `null`. */
-  declare readonly target: pulumi.Output<{ aws: { bucket: string; prefix: string } } | null>;
-  /** What destroy does: `archive`, `delete` or `retain`. */
-  declare readonly onDelete: pulumi.Output<"archive" | "delete" | "retain">;
-  /** Whether `up` waits for `ready`. */
-  declare readonly waitForReady: pulumi.Output<boolean>;
-  /** The readiness timeout in seconds. */
-  declare readonly readyTimeoutSeconds: pulumi.Output<number>;
-  /** The adopted asset's id, or `""`. */
-  declare readonly adoptExistingId: pulumi.Output<string>;
-  /** `draft`, `ready` or `failed`. */
-  declare readonly state: pulumi.Output<string>;
-  /** `dataset`, `result`, `combined` or `model`. */
-  declare readonly type: pulumi.Output<string>;
-  /** Creation time, epoch seconds. */
-  declare readonly created: pulumi.Output<number>;
-  /** Last use, epoch seconds; 0 = never. */
-  declare readonly lastUsed: pulumi.Output<number>;
-  /** Size in bytes; -1 while unknown. */
-  declare readonly size: pulumi.Output<number>;
-  /** Number of files; -1 while unknown. */
-  declare readonly files: pulumi.Output<number>;
-  /** Owner's user id. */
-  declare readonly owner: pulumi.Output<string>;
-  /** Whether the files stay in the customer's bucket. */
-  declare readonly external: pulumi.Output<boolean>;
-  /** Whether the asset is archived in Code Ocean (seen on refresh; the next `up` unarchives it). */
-  declare readonly archived: pulumi.Output<boolean>;
-  /** Where Code Ocean says the data lives. */
-  declare readonly sourceBucket: pulumi.Output<SourceBucket>;
-  /** For result assets: capsule, commit, run script, docker image, input assets and computation. */
-  declare readonly provenance: pulumi.Output<Record<string, unknown>>;
-  /** Why Code Ocean failed to create the asset (`""` unless `state` is `failed`). */
-  declare readonly failureReason: pulumi.Output<string>;
-
   constructor(name: string, args: DataAssetArgs, opts?: pulumi.CustomResourceOptions) {
     super(
       dataAssetShim,
       name,
       {
-        // Every input key must be present (undefined if not given) for its output to exist.
         ...INPUT_KEYS,
         ...args,
         ...splitClientSecret(args?.source),
-        ...OUTPUT_ONLY,
+        ...OUTPUT_KEYS,
       },
       opts,
       "codeocean",
@@ -193,33 +135,10 @@ export class DataAsset extends pulumi.dynamic.Resource {
   }
 }
 
-const INPUT_KEYS = {
-  name: undefined,
-  mount: undefined,
-  description: undefined,
-  tags: undefined,
-  customMetadata: undefined,
-  target: undefined,
-  onDelete: undefined,
-  waitForReady: undefined,
-  readyTimeoutSeconds: undefined,
-  adoptExistingId: undefined,
-};
-
-const OUTPUT_ONLY = {
-  state: undefined,
-  type: undefined,
-  created: undefined,
-  lastUsed: undefined,
-  size: undefined,
-  files: undefined,
-  owner: undefined,
-  external: undefined,
-  archived: undefined,
-  sourceBucket: undefined,
-  provenance: undefined,
-  failureReason: undefined,
-};
+/** Every key must be present (undefined if not given) for its output to exist. */
+const keys = (names: readonly string[]) => Object.fromEntries(names.map((k) => [k, undefined]));
+const INPUT_KEYS = keys(dataAssetResource.inputKeys);
+const OUTPUT_KEYS = keys(dataAssetResource.outputKeys);
 
 /**
  * The GCP client secret travels as its own secret input, so the state encrypts it and the

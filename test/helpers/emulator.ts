@@ -5,8 +5,9 @@ import {
   SEED_IDS,
   startEmulator,
 } from "../../emulator";
-import { CodeOceanClient, ClientSettings, resetSharedThrottles } from "../../provider/api/client";
+import { CodeOceanClient, ClientSettings } from "../../provider/api/client";
 import { Throttle } from "../../provider/api/throttle";
+import { freshRuntime } from "./runtime";
 
 export { DEFAULT_EMULATOR_TOKEN as TOKEN, SEED_IDS };
 
@@ -23,7 +24,6 @@ export function useEmulator(opts: EmulatorOptions = {}): { current: RunningEmula
   });
   afterAll(async () => {
     await ref.current?.stop();
-    resetSharedThrottles();
   });
   return ref;
 }
@@ -63,11 +63,14 @@ export function configureProviderEnv(
     saved[k] = process.env[k];
     process.env[k] = v;
   }
+  // The provider reads its configuration once per runtime, as the host does in `configure`.
+  freshRuntime();
   return () => {
     for (const [k, v] of Object.entries(saved)) {
       if (v === undefined) delete process.env[k];
       else process.env[k] = v;
     }
+    freshRuntime();
   };
 }
 

@@ -1,6 +1,5 @@
 /** CapsuleAttachment provider methods called directly, against the emulator over real HTTP. */
-import { attachStats } from "../../provider/resources/attachQueue";
-import { capsuleAttachmentProvider as p } from "../../provider/resources/capsuleAttachmentProvider";
+import { capsuleAttachmentProvider as p, runtime } from "../helpers/runtime";
 import { PartialFailure } from "../../provider/resources/partialFailure";
 import { startEmulator } from "../../emulator";
 import {
@@ -153,7 +152,7 @@ it("read drops the attachment when the capsule or the asset is gone", async () =
 it("50 concurrent attachments to one capsule succeed with a handful of attach calls", async () => {
   const ids = await Promise.all(Array.from({ length: 50 }, (_, i) => readyAsset(`bulk${i}`)));
   emu.current.admin.clearJournal();
-  const before = attachStats.attachCalls;
+  const before = runtime().attachStats.attachCalls;
   const inputs = await Promise.all(
     ids.map((dataAssetId) => checked({ capsuleId: SEED_IDS.capsule, dataAssetId })),
   );
@@ -161,7 +160,7 @@ it("50 concurrent attachments to one capsule succeed with a handful of attach ca
   expect(results.every((r) => r.outs.ready === true)).toBe(true);
   expect(emu.current.admin.attachments()).toHaveLength(50);
   const calls = emu.current.admin.counts()["POST /capsules/:id/data_assets"];
-  expect(calls).toBe(attachStats.attachCalls - before);
+  expect(calls).toBe(runtime().attachStats.attachCalls - before);
   expect(calls).toBeLessThanOrEqual(5);
   emu.current.admin.clearJournal();
   await Promise.all(results.map((r) => p.delete(r.id)));

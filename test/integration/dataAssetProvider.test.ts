@@ -1,10 +1,7 @@
 /** DataAsset provider methods called directly, against the emulator over real HTTP. */
 import { NotFoundError } from "../../provider/api/errors";
 import { PartialFailure } from "../../provider/resources/partialFailure";
-import {
-  dataAssetProvider as p,
-  resetDataAssetCaches,
-} from "../../provider/resources/dataAssetProvider";
+import { dataAssetProvider as p, freshRuntime } from "../helpers/runtime";
 import { SEED_IDS, configureProviderEnv, fastClient, useEmulator } from "../helpers/emulator";
 
 const emu = useEmulator({ readyAfterMs: 150 });
@@ -15,7 +12,7 @@ beforeAll(() => {
 afterAll(() => restoreEnv());
 beforeEach(() => {
   emu.current.admin.reset();
-  resetDataAssetCaches();
+  freshRuntime();
 });
 
 const PROVIDER = "exports.handler = __f0; /* stand-in for the serialized shim */";
@@ -102,7 +99,7 @@ describe("check", () => {
     await p.check({}, declared({ customMetadata: { modality: "imaging" } }));
     expect(counts()["GET /custom_metadata"]).toBe(1);
     const same = { "subject id": "S-1" };
-    resetDataAssetCaches();
+    freshRuntime();
     emu.current.admin.clearJournal();
     await p.check(declared({ customMetadata: same }), declared({ customMetadata: same }));
     expect(emu.current.admin.journal()).toHaveLength(0);

@@ -5,11 +5,11 @@
  * unknown at preview never produce a failure. A subset goes through the real
  * dynamic-provider host to show the CheckFailures reach the engine unchanged.
  */
-import { capsuleAttachmentProvider as ca } from "../../provider/resources/capsuleAttachmentProvider";
 import {
+  capsuleAttachmentProvider as ca,
   dataAssetProvider as da,
-  resetDataAssetCaches,
-} from "../../provider/resources/dataAssetProvider";
+  freshRuntime,
+} from "../helpers/runtime";
 import { SEED_IDS, TOKEN, configureProviderEnv, useEmulator } from "../helpers/emulator";
 import { Host, serializeProvider, startHost } from "../helpers/host";
 import { PROVIDER, Props, UNKNOWN, freshProviderState } from "./helpers";
@@ -477,7 +477,7 @@ describe("bad inputs: each refused by check, with no API call", () => {
 
   test.each(CASES.map((c) => [`${c.resource}: ${c.what}`, c] as const))("%s", async (_l, c) => {
     // The schema is fetched once per process; forget it so a schema case shows its one call.
-    resetDataAssetCaches();
+    freshRuntime();
     admin().clearJournal();
     const r = await check(c.resource, {}, apply(c.resource, c.patch));
     const byProperty = Object.fromEntries(r.failures.map((f) => [f.property, f.reason]));
@@ -498,7 +498,7 @@ describe("bad inputs: each refused by check, with no API call", () => {
   });
 
   it("an unchanged customMetadata map is not checked remotely again", async () => {
-    resetDataAssetCaches();
+    freshRuntime();
     admin().clearJournal();
     const metadata = { customMetadata: { replicates: 1000 } };
     const r = await da.check(metadata, apply("DataAsset", metadata));
@@ -687,7 +687,7 @@ describe("through the dynamic-provider host", () => {
   test.each(hostCases.map((c) => [`${c.resource}: ${c.what}`, c] as const))(
     "CheckFailures reach the engine: %s",
     async (_l, c) => {
-      resetDataAssetCaches();
+      freshRuntime();
       const direct = await check(c.resource, {}, apply(c.resource, c.patch));
       const r = await viaHost(c.resource, apply(c.resource, c.patch));
       expect(r.failures).toEqual(direct.failures);

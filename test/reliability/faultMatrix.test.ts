@@ -15,8 +15,7 @@
  * - that what Pulumi does next (the next `up` retrying a failed step) converges.
  */
 import type { FaultRule, JournalEntry } from "../../emulator";
-import { capsuleAttachmentProvider as ca } from "../../provider/resources/capsuleAttachmentProvider";
-import { dataAssetProvider as da } from "../../provider/resources/dataAssetProvider";
+import { capsuleAttachmentProvider as ca, dataAssetProvider as da } from "../helpers/runtime";
 import { PartialFailure } from "../../provider/resources/partialFailure";
 import { SEED_IDS, configureProviderEnv, useEmulator } from "../helpers/emulator";
 import {
@@ -142,9 +141,6 @@ function documentedOutcome(call: CallName, fault: FaultName): Outcome {
   if (fault === "malformed") return CALLS[call].schema ? "fails" : "ignored";
   return "retried";
 }
-
-/** Cells whose assertion fails because of a known provider bug (run as `test.failing`). */
-const KNOWN_BUGS = new Set<string>([]);
 
 // ---------------------------------------------------------------------------------------
 // Scenarios: the operation that makes each call, what success means, what the next `up` does
@@ -483,13 +479,7 @@ const label = (c: Cell) =>
   `${c.call} × ${c.fault}: ${c.outcome} (${CALLS[c.call].op}, fault ×${c.times})`;
 
 describe("fault matrix: one fault, fired once", () => {
-  const ok = matrix.filter((c) => !KNOWN_BUGS.has(key(c)));
-  const bugs = matrix.filter((c) => KNOWN_BUGS.has(key(c)));
-  test.each(ok.map((c) => [label(c), c] as const))("%s", (_l, cell) => runCell(cell));
-  if (bugs.length)
-    test.failing.each(bugs.map((c) => [`KNOWN BUG ${label(c)}`, c] as const))("%s", (_l, cell) =>
-      runCell(cell),
-    );
+  test.each(matrix.map((c) => [label(c), c] as const))("%s", (_l, cell) => runCell(cell));
 });
 
 describe("fault matrix: retries exhausted", () => {
@@ -574,7 +564,6 @@ afterAll(() => {
     const tag = { retried: "retry", reconciled: "recon", ignored: "ignore", fails: "fail" }[
       c.outcome
     ];
-    if (KNOWN_BUGS.has(key(c))) return r === "passed" ? `${tag} FIXED?` : `${tag} BUG`;
     return r === "passed" ? `${tag} ok` : r ? `${tag} FAIL` : "-";
   };
   const rows = callNames.map((call) => [
@@ -584,17 +573,10 @@ afterAll(() => {
       return c ? mark(c) : "";
     }),
   ]);
-  const passed = all.filter(
-    (c) => results.get(key(c)) === "passed" && !KNOWN_BUGS.has(key(c)),
-  ).length;
-  const knownBugs = all.filter((c) => KNOWN_BUGS.has(key(c))).length;
+  const passed = all.filter((c) => results.get(key(c)) === "passed").length;
   console.log(
-    `Fault matrix (outcome, then ok/FAIL; BUG = known provider bug, run as test.failing)\n` +
+    `Fault matrix (outcome, then ok/FAIL)\n` +
       textTable(["call \\ fault", ...columns], rows) +
-      `\n\ncells passed: ${passed}/${all.length}` +
-      (knownBugs
-        ? `; the other ${knownBugs} fail${knownBugs > 1 ? "" : "s"} on a known provider bug (run as test.failing)`
-        : "") +
-      "\n",
+      `\n\ncells passed: ${passed}/${all.length}\n`,
   );
 });

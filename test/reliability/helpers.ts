@@ -1,9 +1,7 @@
 /** Shared pieces of the reliability and security suites (not a test file itself). */
 import type { RunningEmulator } from "../../emulator";
-import { resetSharedThrottles } from "../../provider/api/client";
-import { getClient, setStackConfig } from "../../provider/config";
-import { attachmentId } from "../../provider/resources/capsuleAttachmentProvider";
-import { resetDataAssetCaches } from "../../provider/resources/dataAssetProvider";
+import { attachmentId } from "../../provider/resources/capsuleAttachmentSchema";
+import { freshRuntime } from "../helpers/runtime";
 
 export type Props = Record<string, unknown>;
 
@@ -30,14 +28,7 @@ export function declaredAsset(name: string, overrides: Props = {}): Props {
  * forgets the cached metadata schema: every test starts from the same process-wide state.
  */
 export function freshProviderState(): void {
-  try {
-    getClient().close();
-  } catch {
-    // not configured yet: nothing to close
-  }
-  resetSharedThrottles();
-  setStackConfig(undefined);
-  resetDataAssetCaches();
+  freshRuntime();
 }
 
 /** Whether `v` holds `undefined` anywhere (the host fails on it after the remote call). */

@@ -5,8 +5,7 @@
  * emulator and asserts the outcome, quickly: nothing crashes and nothing hangs.
  */
 import { NotFoundError } from "../../provider/api/errors";
-import { capsuleAttachmentProvider as ca } from "../../provider/resources/capsuleAttachmentProvider";
-import { dataAssetProvider as da } from "../../provider/resources/dataAssetProvider";
+import { capsuleAttachmentProvider as ca, dataAssetProvider as da } from "../helpers/runtime";
 import { PartialFailure } from "../../provider/resources/partialFailure";
 import {
   SEED_IDS,

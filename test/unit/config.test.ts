@@ -1,5 +1,12 @@
 import { ConfigurationError } from "../../provider/api/errors";
-import { CONFIG_KEYS, isConfigured, loadSettings, setStackConfig } from "../../provider/config";
+import * as config from "../../provider/config";
+
+const { CONFIG_KEYS } = config;
+/** The stack config a test gave, as `configure` would hand it to the runtime. */
+let stackConfig: config.ConfigSource | undefined;
+const setStackConfig = (c: config.ConfigSource | undefined) => (stackConfig = c);
+const loadSettings = () => config.loadSettings(stackConfig);
+const isConfigured = () => config.isConfigured(stackConfig);
 
 const TOKEN = "cop_stack_token_0123456789";
 const ENV_TOKEN = "cop_env_token_9876543210";

@@ -27,7 +27,14 @@ describe("APIError.from", () => {
     [503, InternalServerError, /Try again later/],
     [504, InternalServerError, /Try again later/],
   ])("HTTP %i → %p with a next step", (status, Cls, nextStep) => {
-    const error = APIError.from(req, status, "the server says no", { message: "x" }, "req-42", 3);
+    const error = APIError.from({
+      request: req,
+      status,
+      serverMessage: "the server says no",
+      body: { message: "x" },
+      requestId: "req-42",
+      retryAfterSeconds: 3,
+    });
     expect(error).toBeInstanceOf(Cls);
     expect(error).toBeInstanceOf(APIError);
     expect(error).toBeInstanceOf(CodeOceanError);
@@ -49,21 +56,21 @@ describe("APIError.from", () => {
   });
 
   it.each([409, 418, 422])("HTTP %i → a plain APIError (no subclass)", (status) => {
-    const error = APIError.from(req, status, "conflict", undefined);
+    const error = APIError.from({ request: req, status, serverMessage: "conflict" });
     expect(error.constructor).toBe(APIError);
     expect(error.name).toBe("APIError");
     expect(error.message).toMatch(/Fix the request/);
   });
 
   it("says so when the server gave no message, and omits a missing request id", () => {
-    const error = APIError.from(req, 500, "", undefined);
+    const error = APIError.from({ request: req, status: 500, serverMessage: "" });
     expect(error.message).toContain("(no message)");
     expect(error.message).not.toContain("request id");
     expect(error.requestId).toBeUndefined();
   });
 
   it("distinguishes subclasses with instanceof", () => {
-    const notFound = APIError.from(req, 404, "gone", undefined);
+    const notFound = APIError.from({ request: req, status: 404, serverMessage: "gone" });
     expect(notFound).not.toBeInstanceOf(PermissionDeniedError);
     expect(notFound).not.toBeInstanceOf(InternalServerError);
   });

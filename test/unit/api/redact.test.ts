@@ -49,7 +49,7 @@ describe("every error class redacts its message", () => {
     ["ConfigurationError", new ConfigurationError(echo)],
     ...[400, 401, 403, 404, 429, 500, 502, 503, 504, 418].map((s): [string, Error] => [
       `APIError ${s}`,
-      APIError.from(req, s, echo, { message: echo }),
+      APIError.from({ request: req, status: s, serverMessage: echo, body: { message: echo } }),
     ]),
     ["APIConnectionError", new APIConnectionError(req, echo, "ECONNRESET", "unknown")],
     [
@@ -71,7 +71,7 @@ describe("every error class redacts its message", () => {
   });
 
   it("APIError.serverMessage is redacted too", () => {
-    const error = APIError.from(req, 401, echo, undefined);
+    const error = APIError.from({ request: req, status: 401, serverMessage: echo });
     expect(error.serverMessage).not.toContain(TOKEN);
     expect(error.serverMessage).not.toContain(BASIC);
   });

@@ -31,7 +31,7 @@ describe("isRetryable", () => {
   ];
 
   it.each(table)("HTTP %i: idempotent %s, create %s", (status, idempotent, create) => {
-    const error = APIError.from(req, status, "boom", undefined);
+    const error = APIError.from({ request: req, status, serverMessage: "boom" });
     expect(isRetryable(error, "idempotent")).toBe(idempotent);
     expect(isRetryable(error, "create")).toBe(create);
   });
@@ -78,6 +78,7 @@ describe("retryDelayMs", () => {
     maxRetries: 6,
     initialDelayMs: 500,
     maxDelayMs: 8_000,
+    delayScale: 1,
     maxRetryAfterMs: 60_000,
   };
   const zero = () => 0;

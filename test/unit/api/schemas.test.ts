@@ -34,6 +34,17 @@ const full = {
   failure_reason: "",
 };
 
+/** Provenance in camelCase, `""`/`[]` where the wire says nothing. */
+const NO_PROVENANCE = {
+  capsule: "",
+  pipeline: "",
+  computation: "",
+  commit: "",
+  runScript: "",
+  dockerImage: "",
+  dataAssets: [],
+};
+
 const parse = (raw: unknown) => dataAssetFromWire(DataAssetWire.parse(raw));
 
 describe("dataAssetFromWire", () => {
@@ -53,7 +64,7 @@ describe("dataAssetFromWire", () => {
       files: 12,
       size: 4096,
       customMetadata: { "subject id": "S-001", age: 42, collected: 1_676_246_400 },
-      provenance: { capsule: "c-1", data_assets: ["d-1"], nested: { a: 1 } },
+      provenance: { ...NO_PROVENANCE, capsule: "c-1", dataAssets: ["d-1"] },
       sourceBucket: { origin: "aws", bucket: "acme-reads", prefix: "runs/", external: true },
       failureReason: "",
     });
@@ -96,7 +107,7 @@ describe("dataAssetFromWire", () => {
       files: -1,
       size: -1,
       customMetadata: {},
-      provenance: {},
+      provenance: NO_PROVENANCE,
       sourceBucket: null,
       failureReason: "",
     });
@@ -115,7 +126,7 @@ describe("dataAssetFromWire", () => {
     });
     expect(asset.customMetadata).toEqual({ b: "x" });
     expect(Object.keys(asset.customMetadata)).toEqual(["b"]);
-    expect(asset.provenance).toEqual({ data_assets: [{ id: "d" }], commit: "abc" });
+    expect(asset.provenance).toEqual({ ...NO_PROVENANCE, dataAssets: ["d"], commit: "abc" });
     expect(asset.sourceBucket).toEqual({ origin: "", bucket: "", prefix: "", external: false });
     expect(undefinedPaths(asset)).toEqual([]);
     expect(JSON.stringify(asset)).not.toContain("null,");

@@ -3,11 +3,11 @@ import {
   CapsuleAttachmentInputsSchema,
   CapsuleAttachmentOutputs,
   attachmentId,
-  capsuleAttachmentProvider,
   diffCapsuleAttachment,
   parseAttachmentId,
   toOutputs,
-} from "../../../provider/resources/capsuleAttachmentProvider";
+} from "../../../provider/resources/capsuleAttachmentSchema";
+import { capsuleAttachmentProvider } from "../../helpers/runtime";
 import { CheckFailure, UNKNOWN, validate } from "../../../provider/resources/inputs";
 import { undefinedPaths } from "../helpers";
 

@@ -3,11 +3,11 @@ import {
   DataAssetInputs,
   DataAssetInputsSchema,
   DataAssetOutputs,
-  dataAssetProvider,
   diffDataAsset,
   metadataChanges,
   toOutputs,
-} from "../../../provider/resources/dataAssetProvider";
+} from "../../../provider/resources/dataAssetSchema";
+import { dataAssetProvider } from "../../helpers/runtime";
 import { UNKNOWN } from "../../../provider/resources/inputs";
 
 const ID = "4367940e-e863-4819-afbd-1b6b9f9b1256";
@@ -43,7 +43,15 @@ function remote(i: DataAssetInputs, state = "ready"): DataAsset {
     files: 3,
     size: 100,
     customMetadata: i.customMetadata,
-    provenance: {},
+    provenance: {
+      capsule: "",
+      pipeline: "",
+      computation: "",
+      commit: "",
+      runScript: "",
+      dockerImage: "",
+      dataAssets: [],
+    },
     sourceBucket: { origin: "aws", bucket: "acme-reads", prefix: "runs/", external: false },
     failureReason: state === "failed" ? "access denied" : "",
   };

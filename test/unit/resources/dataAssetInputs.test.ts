@@ -1,4 +1,4 @@
-import { DataAssetInputsSchema } from "../../../provider/resources/dataAssetProvider";
+import { DataAssetInputsSchema } from "../../../provider/resources/dataAssetSchema";
 import { CheckFailure, UNKNOWN, validate } from "../../../provider/resources/inputs";
 
 const RUN = "4367940e-e863-4819-afbd-1b6b9f9b1256";

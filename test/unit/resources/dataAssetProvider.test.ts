@@ -1,13 +1,12 @@
-import * as config from "../../../provider/config";
 import type { CustomMetadataField, DataAsset } from "../../../provider/api/schemas";
+import { ProviderRuntime } from "../../../provider/providerRuntime";
+import { validateCustomMetadata } from "../../../provider/resources/customMetadata";
 import {
   DataAssetInputsSchema,
-  dataAssetProvider,
-  resetDataAssetCaches,
   storedSource,
   toOutputs,
-  validateCustomMetadata,
-} from "../../../provider/resources/dataAssetProvider";
+} from "../../../provider/resources/dataAssetSchema";
+import { dataAssetProvider, freshRuntime } from "../../helpers/runtime";
 import { UNKNOWN, propertyPath } from "../../../provider/resources/inputs";
 import { allKeys, undefinedPaths } from "../helpers";
 
@@ -115,7 +114,15 @@ describe("toOutputs", () => {
     files: -1,
     size: -1,
     customMetadata: {},
-    provenance: {},
+    provenance: {
+      capsule: "",
+      pipeline: "",
+      computation: "",
+      commit: "",
+      runScript: "",
+      dockerImage: "",
+      dataAssets: [],
+    },
     sourceBucket: null,
     failureReason: "",
   };
@@ -204,8 +211,8 @@ describe("dataAssetProvider.check", () => {
   beforeEach(() => {
     delete process.env.CODEOCEAN_DOMAIN;
     delete process.env.CODEOCEAN_API_TOKEN;
-    config.setStackConfig(undefined);
-    getClient = jest.spyOn(config, "getClient").mockImplementation(() => {
+    freshRuntime();
+    getClient = jest.spyOn(ProviderRuntime.prototype, "client", "get").mockImplementation(() => {
       throw new Error("check must not call Code Ocean without configuration");
     });
   });
@@ -293,6 +300,7 @@ describe("dataAssetProvider.check", () => {
   it("makes no remote call for unchanged custom metadata even when configured", async () => {
     process.env.CODEOCEAN_DOMAIN = "acme.codeocean.com";
     process.env.CODEOCEAN_API_TOKEN = "cop_test_token_abcdef";
+    freshRuntime();
     try {
       const customMetadata = { age: 3, "subject id": "S-1" };
       const result = await dataAssetProvider.check(
@@ -309,7 +317,6 @@ describe("dataAssetProvider.check", () => {
 
   it("checks new custom metadata against the deployment's schema when configured", async () => {
     // Also proves that the getClient spy above intercepts the provider's calls.
-    resetDataAssetCaches();
     const fields: CustomMetadataField[] = [
       { name: "age", type: "number", max: 120, required: false },
     ];
@@ -317,6 +324,7 @@ describe("dataAssetProvider.check", () => {
     getClient.mockImplementation(() => ({ getCustomMetadataSchema }) as never);
     process.env.CODEOCEAN_DOMAIN = "acme.codeocean.com";
     process.env.CODEOCEAN_API_TOKEN = "cop_test_token_abcdef";
+    freshRuntime();
     try {
       const result = await dataAssetProvider.check({}, { ...news, customMetadata: { age: 200 } });
       expect(result.failures).toEqual([
@@ -327,7 +335,6 @@ describe("dataAssetProvider.check", () => {
     } finally {
       delete process.env.CODEOCEAN_DOMAIN;
       delete process.env.CODEOCEAN_API_TOKEN;
-      resetDataAssetCaches();
     }
   });
 });

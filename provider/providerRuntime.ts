@@ -1,0 +1,129 @@
+/**
+ * Everything a provider process holds between calls, in one object built from one
+ * configuration (aws-native's provider struct, built in Configure): the settings, the client
+ * with its request budget, the readiness schedules and estimate, the metadata-schema cache,
+ * the attach queues, and the counters benchmarks read. Both resources of a stack share it,
+ * since the engine runs them in one host process and the server's rate limit counts both.
+ * Tests build a fresh one instead of resetting globals.
+ */
+import { CodeOceanClient, TargetKind } from "./api/client";
+import { apiBaseUrl } from "./api/endpoint";
+import { ConfigurationError } from "./api/errors";
+import { redact } from "./api/redact";
+import type { CustomMetadataField } from "./api/schemas";
+import { Throttle } from "./api/throttle";
+import {
+  ConfigSource,
+  DEFAULT_SETTINGS,
+  isConfigured,
+  loadSettings,
+  ProviderSettings,
+} from "./config";
+import { AttachQueue } from "./resources/attachQueue";
+import { createCapsuleAttachmentProvider } from "./resources/capsuleAttachmentProvider";
+import { createDataAssetProvider } from "./resources/dataAssetProvider";
+import {
+  ATTACH_POLL_SCHEDULE,
+  DEFAULT_POLL_SCHEDULE,
+  PollSchedule,
+  ReadinessEstimate,
+  scaledSchedule,
+} from "./waiter";
+
+type Env = Record<string, string | undefined>;
+
+export class ProviderRuntime {
+  /** Undefined when the configuration is incomplete or invalid; `client` then throws why. */
+  readonly settings: ProviderSettings | undefined;
+  /** Domain and token are given (optional remote checks at preview run only then). */
+  readonly configured: boolean;
+  readonly schedules: { asset: PollSchedule; attach: PollSchedule };
+  /** What similar assets took to become ready in this process (see ReadinessEstimate). */
+  readonly readiness = new ReadinessEstimate();
+  /** Attach and detach calls made (one per batch), for benchmarks and tests. */
+  readonly attachStats = { attachCalls: 0, detachCalls: 0 };
+  readonly dataAssets = createDataAssetProvider(this);
+  readonly capsuleAttachments = createCapsuleAttachmentProvider(this);
+
+  private readonly configError: unknown;
+  private built: CodeOceanClient | undefined;
+  private metadataSchema: Promise<CustomMetadataField[] | undefined> | undefined;
+  private readonly queues = new Map<string, AttachQueue>();
+
+  constructor(config?: ConfigSource, env: Env = process.env) {
+    let settings: ProviderSettings | undefined;
+    try {
+      settings = loadSettings(config, env);
+    } catch (error) {
+      if (!(error instanceof ConfigurationError)) throw error;
+      this.configError = error;
+    }
+    this.settings = settings;
+    this.configured = isConfigured(config, env);
+    const factor =
+      (settings?.minPollIntervalSeconds ?? DEFAULT_SETTINGS.minPollIntervalSeconds) / 2;
+    this.schedules = {
+      asset: scaledSchedule(DEFAULT_POLL_SCHEDULE, factor),
+      attach: scaledSchedule(ATTACH_POLL_SCHEDULE, factor),
+    };
+  }
+
+  /** The client (and its throttle) for these settings, built on first use. */
+  get client(): CodeOceanClient {
+    if (!this.settings) throw this.configError;
+    if (!this.built) {
+      const s = this.settings;
+      const throttle = new Throttle({
+        requestsPerSecond: s.requestsPerSecond,
+        maxConcurrent: s.maxConcurrentRequests,
+      });
+      this.built = new CodeOceanClient(
+        {
+          domain: s.domain,
+          token: s.token,
+          requestTimeoutMs: s.requestTimeoutSeconds * 1000,
+          allowInsecureHttp: s.allowInsecureHttp,
+          retry: { delayScale: s.retryDelayScale },
+        },
+        throttle,
+      );
+    }
+    return this.built;
+  }
+
+  /** The API base URL, without building a client (undefined when not configured). */
+  get baseUrl(): string | undefined {
+    return this.settings && apiBaseUrl(this.settings.domain, this.settings.allowInsecureHttp);
+  }
+
+  /** The deployment's custom-metadata schema, fetched once; undefined (with one note) if unreachable. */
+  customMetadataSchema(): Promise<CustomMetadataField[] | undefined> {
+    // A configuration error (e.g. plain http to a remote host) fails the check; an
+    // unreachable deployment only skips this optional look-up.
+    this.metadataSchema ??= this.client.getCustomMetadataSchema().catch((error: unknown) => {
+      console.error(
+        redact(
+          `pulumi-codeocean: customMetadata not checked against the deployment's schema at preview: ${String(error)}`,
+        ),
+      );
+      return undefined;
+    });
+    return this.metadataSchema;
+  }
+
+  /** The queue for one capsule or pipeline, shared by every attachment to it in this process. */
+  attachQueue(kind: TargetKind, targetId: string): AttachQueue {
+    const key = `${kind}|${targetId}`;
+    let q = this.queues.get(key);
+    if (!q) {
+      q = new AttachQueue(this, kind, targetId, () => this.queues.delete(key));
+      this.queues.set(key, q);
+    }
+    return q;
+  }
+
+  /** Closes idle connections (a replaced runtime, tests, benchmarks). */
+  close(): void {
+    this.built?.close();
+  }
+}

@@ -1,0 +1,63 @@
+/**
+ * `customMetadata` against the deployment's admin-defined schema (`GET /custom_metadata`),
+ * so that a wrong field name or type fails at preview instead of at the POST.
+ */
+import type { CustomMetadataField } from "../api/schemas";
+import { CheckFailure, propertyPath, UNKNOWN } from "./inputs";
+
+/** Failures for values that the deployment's admin-defined schema would reject. */
+export function validateCustomMetadata(
+  values: Record<string, unknown>,
+  fields: CustomMetadataField[],
+): CheckFailure[] {
+  const failures: CheckFailure[] = [];
+  const byName = new Map(fields.map((f) => [f.name, f]));
+  const prop = (k: string) => propertyPath(["customMetadata", k]);
+  for (const [key, value] of Object.entries(values)) {
+    if (value === UNKNOWN) continue;
+    const field = byName.get(key);
+    if (!field) {
+      const known = fields.map((f) => JSON.stringify(f.name)).join(", ");
+      failures.push({
+        property: prop(key),
+        reason: `is not a custom metadata field of this deployment; known fields: ${known || "(none)"}`,
+      });
+      continue;
+    }
+    const wantsNumber = field.type === "number" || field.type === "date";
+    if (wantsNumber && typeof value !== "number") {
+      failures.push({
+        property: prop(key),
+        reason:
+          field.type === "date"
+            ? "is a date field: give epoch seconds as a number, e.g. 1676246400"
+            : "is a number field: give a number",
+      });
+      continue;
+    }
+    if (field.type === "string" && typeof value !== "string") {
+      failures.push({ property: prop(key), reason: "is a text field: give a string" });
+      continue;
+    }
+    if (typeof value === "number") {
+      if (field.min !== undefined && value < field.min)
+        failures.push({ property: prop(key), reason: `must be at least ${field.min}` });
+      if (field.max !== undefined && value > field.max)
+        failures.push({ property: prop(key), reason: `must be at most ${field.max}` });
+    }
+    if (field.allowedValues?.length && !field.allowedValues.includes(value as string | number)) {
+      failures.push({
+        property: prop(key),
+        reason: `must be one of ${field.allowedValues.map((v) => JSON.stringify(v)).join(", ")}`,
+      });
+    }
+  }
+  for (const f of fields) {
+    if (f.required && !(f.name in values))
+      failures.push({
+        property: prop(f.name),
+        reason: "is required by this deployment's custom metadata schema",
+      });
+  }
+  return failures;
+}
