@@ -58,6 +58,8 @@ export async function newStack(
     "codeocean:domain": { value: emu.url },
     "codeocean:token": { value: DEFAULT_EMULATOR_TOKEN, secret: true },
     "codeocean:minPollIntervalSeconds": { value: "0.1" },
+    // A compressed clock: retries against the emulator need not sit in real backoff.
+    "codeocean:retryDelayScale": { value: "0.1" },
     ...Object.fromEntries(Object.entries(config).map(([k, v]) => [k, { value: v }])),
   });
   const backendText = () => {

@@ -35,12 +35,18 @@ const admin = () => emu.current.admin;
 /** Generous for a loaded machine; timeout cells lower it to TIMEOUT_SECONDS. */
 const REQUEST_TIMEOUT_SECONDS = "15";
 const TIMEOUT_SECONDS = 0.5;
+/**
+ * The suite runs on a compressed clock (codeocean:retryDelayScale): every backoff and
+ * Retry-After wait is this fraction of the real one, and the gaps asserted below scale with it.
+ */
+const CLOCK = 0.1;
 let restoreEnv: () => void;
 beforeAll(() => {
   restoreEnv = configureProviderEnv(emu.current, {
     CODEOCEAN_MIN_POLL_INTERVAL_SECONDS: "0.05",
     CODEOCEAN_REQUEST_TIMEOUT_SECONDS: REQUEST_TIMEOUT_SECONDS,
     CODEOCEAN_MAX_CONCURRENT_REQUESTS: "32",
+    CODEOCEAN_RETRY_DELAY_SCALE: String(CLOCK),
   });
 });
 afterAll(() => restoreEnv());
@@ -365,7 +371,11 @@ async function runCell(cell: Cell): Promise<void> {
 
   admin().setFaults([{ route, ...cell.rule, times: cell.times }]);
   admin().clearJournal();
-  if (cell.timeout) process.env.CODEOCEAN_REQUEST_TIMEOUT_SECONDS = String(TIMEOUT_SECONDS);
+  // A new request timeout is a new configuration: the provider reads it into a new runtime.
+  if (cell.timeout) {
+    process.env.CODEOCEAN_REQUEST_TIMEOUT_SECONDS = String(TIMEOUT_SECONDS);
+    freshProviderState();
+  }
   const result = await settle(scenario.run());
   process.env.CODEOCEAN_REQUEST_TIMEOUT_SECONDS = REQUEST_TIMEOUT_SECONDS;
   admin().clearFaults();
@@ -413,9 +423,10 @@ async function runCell(cell: Cell): Promise<void> {
       const gap = after[0].time - lastFault.time;
       // Retry-After is honoured; otherwise the first backoff is at least 250 ms.
       const minGap =
-        (cell.rule.retryAfterSeconds ?? 0) > 0
+        CLOCK *
+        ((cell.rule.retryAfterSeconds ?? 0) > 0
           ? (cell.rule.retryAfterSeconds as number) * 1000 - 10
-          : 240;
+          : 240);
       expect(gap).toBeGreaterThanOrEqual(minGap);
     } else {
       // Reconciled or ignored: the request is not sent again.
