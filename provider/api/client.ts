@@ -3,23 +3,30 @@ import { apiBaseUrl } from "./endpoint";
 import { registerSecret } from "./redact";
 import { DEFAULT_RETRY_POLICY, RetryPolicy } from "./retry";
 import {
+  CreateDataAssetParams,
+  PermissionsParams,
+  SearchParams,
+  UpdateDataAssetParams,
+  createDataAssetToWire,
+  permissionsToWire,
+  searchToWire,
+  updateDataAssetToWire,
+} from "./requests";
+import {
   AttachResult,
   AttachResultsWire,
   ComputeTargetWire,
-  CreateDataAssetParams,
   CustomMetadataField,
   CustomMetadataSchemaWire,
   DataAsset,
   DataAssetWire,
+  Permissions,
+  PermissionsWire,
   SearchPageWire,
-  SearchParams,
-  UpdateDataAssetParams,
   attachResultFromWire,
-  createDataAssetToWire,
   customMetadataSchemaFromWire,
   dataAssetFromWire,
-  searchToWire,
-  updateDataAssetToWire,
+  permissionsFromWire,
 } from "./schemas";
 import { Throttle, ThrottleOptions } from "./throttle";
 import { Transport, TransportStats } from "./transport";
@@ -110,8 +117,8 @@ export class CodeOceanClient {
     }
   }
 
-  /** Partial update: only the fields given are sent. */
-  async updateDataAsset(id: string, params: UpdateDataAssetParams): Promise<DataAsset> {
+  /** Metadata update: name, description, tags and mount always; custom metadata when given. */
+  async updateDataAsset(id: string, params: Partial<UpdateDataAssetParams>): Promise<DataAsset> {
     const wire = await this.transport.request({
       method: "PUT",
       path: assetPath(id),
@@ -120,6 +127,27 @@ export class CodeOceanClient {
       schema: DataAssetWire,
     });
     return dataAssetFromWire(wire);
+  }
+
+  /** Who may see and change the asset (the owner is listed too). */
+  async getPermissions(id: string): Promise<Permissions> {
+    const wire = await this.transport.request({
+      method: "GET",
+      path: `${assetPath(id)}/permissions`,
+      kind: "idempotent",
+      schema: PermissionsWire,
+    });
+    return permissionsFromWire(wire);
+  }
+
+  /** Replaces the asset's whole sharing (it sets values: idempotent). */
+  async setPermissions(id: string, params: PermissionsParams): Promise<void> {
+    await this.transport.request({
+      method: "POST",
+      path: `${assetPath(id)}/permissions`,
+      body: permissionsToWire(params),
+      kind: "idempotent",
+    });
   }
 
   async archiveDataAsset(id: string): Promise<void> {

@@ -32,6 +32,14 @@ export const ProvenanceWire = z.object({
   data_assets: z.array(ProvenanceAssetWire).nullish(),
 });
 
+export const ContainedDataAssetWire = z.object({ id: z.string(), mount: optString });
+
+export const PermissionsWire = z.object({
+  users: z.array(z.object({ email: z.string(), role: z.string() })).nullish(),
+  groups: z.array(z.object({ group: z.string(), role: z.string() })).nullish(),
+  everyone: optString,
+});
+
 export const DataAssetWire = z.object({
   id: z.string().min(1),
   created: z.number(),
@@ -50,6 +58,7 @@ export const DataAssetWire = z.object({
   provenance: ProvenanceWire.nullish(),
   source_bucket: SourceBucketWire.nullish(),
   failure_reason: optString,
+  contained_data_assets: z.array(ContainedDataAssetWire).nullish(),
 });
 export type DataAssetWire = z.infer<typeof DataAssetWire>;
 
@@ -146,6 +155,8 @@ export interface DataAsset {
   provenance: Provenance;
   sourceBucket: SourceBucket | null;
   failureReason: string;
+  /** A combined asset's parts (`[]` for any other asset). */
+  containedDataAssetIds: string[];
 }
 
 export function dataAssetFromWire(w: DataAssetWire): DataAsset {
@@ -176,6 +187,7 @@ export function dataAssetFromWire(w: DataAssetWire): DataAsset {
         }
       : null,
     failureReason: w.failure_reason ?? "",
+    containedDataAssetIds: (w.contained_data_assets ?? []).map((c) => c.id),
   };
 }
 
@@ -191,93 +203,19 @@ function provenanceFromWire(w: z.infer<typeof ProvenanceWire> | null | undefined
   };
 }
 
-export interface AwsSource {
-  bucket: string;
-  prefix?: string;
-  keepOnExternalStorage?: boolean;
-  public?: boolean;
-}
-export interface GcpSource {
-  bucket: string;
-  prefix?: string;
-  clientId?: string;
-  clientSecret?: string;
-}
-export interface ComputationSource {
-  id: string;
-  path?: string;
-}
-export interface Source {
-  aws?: AwsSource;
-  gcp?: GcpSource;
-  computation?: ComputationSource;
-}
-export interface Target {
-  aws: { bucket: string; prefix: string };
+/** Who may see and change an asset, as Code Ocean lists it. */
+export interface Permissions {
+  users: { email: string; role: string }[];
+  groups: { group: string; role: string }[];
+  everyone: string;
 }
 
-export interface CreateDataAssetParams {
-  name: string;
-  mount: string;
-  tags: string[];
-  description?: string;
-  customMetadata?: Record<string, string | number>;
-  source: Source;
-  target?: Target;
-}
-
-export interface UpdateDataAssetParams {
-  name?: string;
-  description?: string;
-  tags?: string[];
-  mount?: string;
-  customMetadata?: Record<string, string | number>;
-}
-
-/** Drops undefined keys so that the request body carries only what the caller set. */
-function defined<T extends Record<string, unknown>>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
-}
-
-export function createDataAssetToWire(p: CreateDataAssetParams): Record<string, unknown> {
-  const source: Record<string, unknown> = {};
-  if (p.source.aws)
-    source.aws = defined({
-      bucket: p.source.aws.bucket,
-      prefix: p.source.aws.prefix,
-      keep_on_external_storage: p.source.aws.keepOnExternalStorage,
-      public: p.source.aws.public,
-    });
-  if (p.source.gcp)
-    source.gcp = defined({
-      bucket: p.source.gcp.bucket,
-      prefix: p.source.gcp.prefix,
-      client_id: p.source.gcp.clientId,
-      client_secret: p.source.gcp.clientSecret,
-    });
-  if (p.source.computation)
-    source.computation = defined({ id: p.source.computation.id, path: p.source.computation.path });
-  return defined({
-    name: p.name,
-    mount: p.mount,
-    tags: p.tags,
-    description: p.description,
-    custom_metadata: p.customMetadata,
-    source,
-    target: p.target
-      ? { aws: { bucket: p.target.aws.bucket, prefix: p.target.aws.prefix } }
-      : undefined,
-  });
-}
-
-export function updateDataAssetToWire(p: UpdateDataAssetParams): Record<string, unknown> {
-  return defined({
-    name: p.name,
-    description: p.description,
-    tags: p.tags,
-    mount: p.mount,
-    custom_metadata: p.customMetadata,
-  });
+export function permissionsFromWire(w: z.infer<typeof PermissionsWire>): Permissions {
+  return {
+    users: (w.users ?? []).map(({ email, role }) => ({ email, role })),
+    groups: (w.groups ?? []).map(({ group, role }) => ({ group, role })),
+    everyone: w.everyone ?? "none",
+  };
 }
 
 export interface AttachResult {
@@ -314,26 +252,4 @@ export function customMetadataSchemaFromWire(
     required: f.required ?? false,
     units: f.units ?? undefined,
   }));
-}
-
-export interface SearchParams {
-  query?: string;
-  archived?: boolean;
-  type?: string;
-  sortField?: "created" | "type" | "name" | "size";
-  sortOrder?: "asc" | "desc";
-  /** Page size, at most 1000. */
-  limit?: number;
-}
-
-export function searchToWire(p: SearchParams, nextToken?: string): Record<string, unknown> {
-  return defined({
-    query: p.query,
-    archived: p.archived,
-    type: p.type,
-    sort_field: p.sortField,
-    sort_order: p.sortOrder,
-    limit: p.limit ?? 100,
-    next_token: nextToken,
-  });
 }

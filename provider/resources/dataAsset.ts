@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { dataAssetResource, DataAssetOutputs } from "./dataAssetSchema";
+import type { DeclaredKeys } from "./fields";
 import { runtimeShim } from "./shim";
 
 /** The serialized provider (see shim.ts). */
@@ -15,6 +16,8 @@ export interface AwsSourceArgs {
   keepOnExternalStorage?: pulumi.Input<boolean>;
   /** `true`: read the bucket without credentials. Default `false` (Code Ocean uses its configured cloud credentials). */
   public?: pulumi.Input<boolean>;
+  /** A custom S3 endpoint configured in your deployment (e.g. an on-premises object store), by name. */
+  endpointName?: pulumi.Input<string>;
 }
 
 /** Import from a Google Cloud Storage bucket. */
@@ -37,7 +40,13 @@ export interface ComputationSourceArgs {
   path?: pulumi.Input<string>;
 }
 
-/** Where the data comes from: exactly one of `aws`, `gcp`, `computation`. Changing it replaces the asset. */
+/** Join existing external assets into one (a *combined* asset). */
+export interface CombinedSourceArgs {
+  /** Two or more external data assets, e.g. `[reads.id, reference.id]`. */
+  dataAssetIds: pulumi.Input<pulumi.Input<string>[]>;
+}
+
+/** Where the data comes from: exactly one of `aws`, `gcp`, `computation`, `combined`. Changing it replaces the asset. */
 export interface DataAssetSourceArgs {
   /** An S3 bucket (dataset asset). */
   aws?: pulumi.Input<AwsSourceArgs>;
@@ -45,12 +54,106 @@ export interface DataAssetSourceArgs {
   gcp?: pulumi.Input<GcpSourceArgs>;
   /** A run's results (result asset). */
   computation?: pulumi.Input<ComputationSourceArgs>;
+  /** Other external assets, joined (combined asset). */
+  combined?: pulumi.Input<CombinedSourceArgs>;
+}
+
+/** Where a computation's results go in your own S3 bucket. */
+export interface S3TargetArgs {
+  /** The bucket name, without `s3://`. */
+  bucket: pulumi.Input<string>;
+  /** Key prefix to write the results under. */
+  prefix: pulumi.Input<string>;
+  /** A custom S3 endpoint configured in your deployment, by name. */
+  endpointName?: pulumi.Input<string>;
 }
 
 /** Store a computation's results in your own S3 bucket instead of Code Ocean (an *external result*). */
 export interface DataAssetTargetArgs {
   /** The S3 bucket and key prefix to write the results to. */
-  aws: pulumi.Input<{ bucket: pulumi.Input<string>; prefix: pulumi.Input<string> }>;
+  aws: pulumi.Input<S3TargetArgs>;
+}
+
+/** A user's access to the asset. */
+export interface UserPermissionArgs {
+  /** The user's e-mail address. */
+  email: pulumi.Input<string>;
+  /** `"owner"`, `"editor"` or `"viewer"`. */
+  role: pulumi.Input<"owner" | "editor" | "viewer">;
+}
+
+/** A group's access to the asset. */
+export interface GroupPermissionArgs {
+  /** The group's name. */
+  group: pulumi.Input<string>;
+  /** `"owner"`, `"editor"`, `"viewer"` or `"discoverable"` (found by search, not readable). */
+  role: pulumi.Input<"owner" | "editor" | "viewer" | "discoverable">;
+}
+
+/**
+ * Who may see and change the asset. Given, the provider owns the asset's sharing: it sets
+ * exactly this set once the asset is ready, and a share added or removed in the web UI
+ * shows as drift. Updated in place.
+ */
+export interface DataAssetPermissionsArgs {
+  /** Users and their roles. Default `[]` (the owner keeps its access). */
+  users?: pulumi.Input<pulumi.Input<UserPermissionArgs>[]>;
+  /** Groups and their roles. Default `[]`. */
+  groups?: pulumi.Input<pulumi.Input<GroupPermissionArgs>[]>;
+  /** What everyone in the deployment may do: `"viewer"`, `"discoverable"` or `"none"` (default). */
+  everyone?: pulumi.Input<"viewer" | "discoverable" | "none">;
+  /** Also share related assets with the users and groups added. Default `false`. */
+  shareAssets?: pulumi.Input<boolean>;
+}
+
+/** A run parameter as the exported capsule or pipeline received it. */
+export interface RunParameterArgs {
+  /** The parameter's label. */
+  name?: pulumi.Input<string>;
+  /** The parameter's name on the command line. */
+  paramName?: pulumi.Input<string>;
+  /** Its value. */
+  value: pulumi.Input<string>;
+}
+
+/** One process of a pipeline run. */
+export interface PipelineProcessArgs {
+  /** The process's name in the pipeline. */
+  name: pulumi.Input<string>;
+  /** The capsule the process ran. */
+  capsuleId: pulumi.Input<string>;
+  /** That capsule's release version. */
+  version?: pulumi.Input<number>;
+  /** Whether the capsule is a public app. */
+  public?: pulumi.Input<boolean>;
+  /** The process's parameters. */
+  parameters?: pulumi.Input<pulumi.Input<RunParameterArgs>[]>;
+}
+
+/**
+ * Lineage for results computed outside Code Ocean from an exported capsule or pipeline and
+ * imported from a bucket: the asset becomes a *result* with provenance. Exactly one of
+ * `capsuleId` and `pipelineId`. Only with an `aws` or `gcp` source. Changing it replaces.
+ */
+export interface ResultsInfoArgs {
+  /** The capsule that computed the results. */
+  capsuleId?: pulumi.Input<string>;
+  /** The pipeline that computed the results. */
+  pipelineId?: pulumi.Input<string>;
+  /** The capsule's or pipeline's release version. */
+  version?: pulumi.Input<number>;
+  /** The git commit that ran. */
+  commit?: pulumi.Input<string>;
+  /** The script that ran, e.g. `"code/run"`. */
+  runScript?: pulumi.Input<string>;
+  /** The data assets the run used. */
+  dataAssetIds?: pulumi.Input<pulumi.Input<string>[]>;
+  /** The run's parameters. */
+  parameters?: pulumi.Input<pulumi.Input<RunParameterArgs>[]>;
+  /** The Nextflow profile of a pipeline run. */
+  nextflowProfile?: pulumi.Input<string>;
+  /** A pipeline run's processes. */
+  processes?: pulumi.Input<pulumi.Input<PipelineProcessArgs>[]>;
 }
 
 export interface DataAssetArgs {
@@ -72,6 +175,15 @@ export interface DataAssetArgs {
   source?: pulumi.Input<DataAssetSourceArgs>;
   /** Only with a `computation` source: write the results to your S3 bucket. Changing it replaces the asset. */
   target?: pulumi.Input<DataAssetTargetArgs>;
+  /** Only with an `aws` or `gcp` source: where results computed outside Code Ocean came from. Changing it replaces the asset. */
+  resultsInfo?: pulumi.Input<ResultsInfoArgs>;
+  /**
+   * `true` archives the asset once it is ready; `false` (default) keeps it, or makes it,
+   * live. Refresh reads the real state; the next `up` restores the declared one. Updated in place.
+   */
+  archived?: pulumi.Input<boolean>;
+  /** The asset's sharing, managed by the provider; absent (default): sharing is left alone. */
+  permissions?: pulumi.Input<DataAssetPermissionsArgs>;
   /**
    * What `pulumi destroy` (or a replacement) does: `"archive"` (default; reversible),
    * `"delete"` (archive, then delete permanently), or `"retain"` (leave it untouched).
@@ -91,6 +203,15 @@ export interface DataAssetArgs {
 
 export type { DataAssetSource } from "./dataAssetSchema";
 export type { Provenance, SourceBucket } from "../api/schemas";
+
+/** Every input of the field table is declared above, and nothing else (checked by the compiler). */
+type TableInputs = DeclaredKeys<typeof dataAssetResource.fields>;
+export const argsMatchTable: [
+  Exclude<keyof DataAssetArgs, TableInputs>,
+  Exclude<TableInputs, keyof DataAssetArgs>,
+] extends [never, never]
+  ? true
+  : never = true;
 
 /** A resource's outputs as the class exposes them. */
 type OutputProperties<T> = { readonly [K in keyof T]: pulumi.Output<T[K]> };

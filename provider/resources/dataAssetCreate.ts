@@ -6,30 +6,36 @@
 import { CodeOceanClient, nameQuery } from "../api/client";
 import { CodeOceanError } from "../api/errors";
 import { outcomeUnknown } from "../api/retry";
-import type { CreateDataAssetParams, DataAsset as RemoteAsset } from "../api/schemas";
+import type { CreateDataAssetParams } from "../api/requests";
+import type { DataAsset as RemoteAsset } from "../api/schemas";
 import type { ProviderRuntime } from "../providerRuntime";
 import { Verdict, WaitTimeoutError, waitUntil } from "../waiter";
 import { DataAssetInputs, gcpClientSecret } from "./dataAssetSchema";
 
 export function toCreateParams(inputs: DataAssetInputs): CreateDataAssetParams {
-  const { aws, gcp, computation } = inputs.source ?? {};
+  const { aws, gcp, computation, combined } = inputs.source ?? {};
   return {
     name: inputs.name,
     mount: inputs.mount,
     tags: inputs.tags,
     description: inputs.description,
     customMetadata: Object.keys(inputs.customMetadata).length ? inputs.customMetadata : undefined,
-    source: {
-      aws,
-      gcp: gcp && {
-        bucket: gcp.bucket,
-        prefix: gcp.prefix || undefined,
-        clientId: gcp.clientId || undefined,
-        clientSecret: gcpClientSecret(inputs) || undefined,
-      },
-      computation: computation && { id: computation.id, path: computation.path || undefined },
-    },
+    // A combined asset has no source: Code Ocean takes the ids of the assets it joins.
+    source: combined
+      ? undefined
+      : {
+          aws,
+          gcp: gcp && {
+            bucket: gcp.bucket,
+            prefix: gcp.prefix || undefined,
+            clientId: gcp.clientId || undefined,
+            clientSecret: gcpClientSecret(inputs) || undefined,
+          },
+          computation: computation && { id: computation.id, path: computation.path || undefined },
+        },
+    dataAssetIds: combined?.dataAssetIds,
     target: inputs.target,
+    resultsInfo: inputs.resultsInfo,
   };
 }
 

@@ -12,9 +12,13 @@ import { isArchived, reconcileCreate, toCreateParams, waitForReady } from "./dat
 import {
   DataAssetInputs,
   DataAssetOutputs,
+  DataAssetPermissions,
   dataAssetResource as resource,
+  effectivePermissions,
   gcpClientSecret,
   metadataChanges,
+  metadataUpdate,
+  storedPermissions,
 } from "./dataAssetSchema";
 import { DiffResult, sameValue } from "./fields";
 import { CheckFailure, containsUnknown, parseChecked as parseValid, validate } from "./inputs";
@@ -43,6 +47,27 @@ export function createDataAssetProvider(rt: ProviderRuntime) {
     } catch (error) {
       throw new PartialFailure(error, id, withProvider(props(outputsNow()), news[PROVIDER_KEY]));
     }
+  }
+
+  /** Sets the declared sharing when it differs from `current`; the sharing now in force. */
+  async function applyPermissions(
+    id: string,
+    inputs: DataAssetInputs,
+    current: DataAssetPermissions | null,
+  ): Promise<DataAssetPermissions | null> {
+    const declared = storedPermissions(inputs.permissions);
+    // Not declared: the provider leaves sharing alone and never calls the endpoints.
+    if (!declared) return null;
+    if (!current || !resource.fields.permissions.same(current, declared))
+      await rt.client.setPermissions(id, declared);
+    return declared;
+  }
+
+  /** Archives or unarchives to match the declaration; the archive state now. */
+  async function applyArchived(id: string, inputs: DataAssetInputs, current: boolean) {
+    if (inputs.archived && !current) await rt.client.archiveDataAsset(id);
+    if (!inputs.archived && current) await rt.client.unarchiveDataAsset(id);
+    return inputs.archived;
   }
 
   return {
@@ -97,15 +122,16 @@ export function createDataAssetProvider(rt: ProviderRuntime) {
       // Waiting is timed from Code Ocean's acceptance, not from the time spent in our queue.
       const acceptedAt = Date.now();
       let last = asset;
-      const outputs = () => resource.toOutputs(inputs, { asset: last, archived });
+      let permissions: DataAssetPermissions | null = null;
+      const outputs = () => resource.toOutputs(inputs, { asset: last, archived, permissions });
       await guarded(asset.id, news, outputs, async () => {
         if (inputs.adoptExistingId) {
-          const changes = metadataChanges(asset, inputs);
-          if (Object.keys(changes).length) last = await client.updateDataAsset(asset.id, changes);
-          if (archived) {
+          if (archived && !inputs.archived) {
             await client.unarchiveDataAsset(asset.id);
             archived = false;
           }
+          const put = metadataUpdate(metadataChanges(asset, inputs), inputs);
+          if (put) last = await client.updateDataAsset(asset.id, put);
         }
         if (inputs.waitForReady) {
           last = await waitForReady(
@@ -116,6 +142,8 @@ export function createDataAssetProvider(rt: ProviderRuntime) {
             (a) => (last = a),
           );
         }
+        permissions = await applyPermissions(asset.id, inputs, null);
+        archived = await applyArchived(asset.id, inputs, archived);
       });
       return { id: asset.id, outs: props(outputs()) };
     },
@@ -124,9 +152,15 @@ export function createDataAssetProvider(rt: ProviderRuntime) {
       const client = rt.client;
       const asset = await client.findDataAsset(id);
       if (!asset) return { id: "", props: {} };
-      const archived = await isArchived(client, asset);
+      const old = resource.withFallbacks(stored);
+      const [archived, permissions] = await Promise.all([
+        isArchived(client, asset),
+        // Sharing is read only where the provider manages it.
+        old.permissions &&
+          client.getPermissions(id).then((p) => effectivePermissions(p, asset, old.permissions!)),
+      ]);
       // Settings Code Ocean does not know keep their stored values (defaults for a fresh `get`).
-      const outs = resource.refreshed(stored, { asset, archived });
+      const outs = resource.refreshed(stored, { asset, archived, permissions });
       // Inputs mirror the remote metadata so the next diff shows drift (e.g. a rename in the web UI).
       return { id, props: props(outs), inputs: resource.inputsOf(outs) };
     },
@@ -135,30 +169,34 @@ export function createDataAssetProvider(rt: ProviderRuntime) {
       const inputs = parseChecked(news);
       const old = resource.withFallbacks(olds);
       const client = rt.client;
-      const changes = metadataChanges(old, inputs);
-      let asset: RemoteAsset | undefined;
-      if (Object.keys(changes).length) asset = await client.updateDataAsset(id, changes);
-      if (old.archived) await client.unarchiveDataAsset(id);
-      const needsWait = inputs.waitForReady && (asset?.state ?? old.state) === "draft";
-      if (!asset && (needsWait || old.archived)) asset = await client.getDataAsset(id);
-      if (!asset) {
-        // Only provider-side settings changed: no call to Code Ocean.
-        return { outs: { ...olds, ...resource.withDeclared(olds, inputs), archived: false } };
+      let archived = old.archived;
+      // An archived asset is unarchived before its metadata changes, archived after.
+      if (archived && !inputs.archived) {
+        await client.unarchiveDataAsset(id);
+        archived = false;
       }
+      const put = metadataUpdate(metadataChanges(old, inputs), inputs);
+      let asset = put && (await client.updateDataAsset(id, put));
+      const needsWait = inputs.waitForReady && (asset?.state ?? old.state) === "draft";
+      if (!asset && needsWait) asset = await client.getDataAsset(id);
       let last = asset;
-      const outputs = () => resource.toOutputs(inputs, { asset: last, archived: false });
-      if (needsWait) {
+      if (needsWait && asset) {
+        const outputs = () =>
+          resource.toOutputs(inputs, { asset: last!, archived, permissions: old.permissions });
         await guarded(id, news, outputs, async () => {
-          last = await waitForReady(
-            rt,
-            last,
-            inputs.readyTimeoutSeconds,
-            Date.now(),
-            (a) => (last = a),
-          );
+          last = await waitForReady(rt, asset!, inputs.readyTimeoutSeconds, Date.now(), (a) => {
+            last = a;
+          });
         });
       }
-      return { outs: props(outputs()) };
+      const permissions = await applyPermissions(id, inputs, old.permissions);
+      archived = await applyArchived(id, inputs, archived);
+      if (last)
+        return { outs: props(resource.toOutputs(inputs, { asset: last, archived, permissions })) };
+      // No metadata call: settings, sharing or the archive state changed, or nothing remote.
+      return {
+        outs: { ...olds, ...resource.withDeclared(olds, inputs), archived, permissions },
+      };
     },
 
     async delete(id: string, stored: Props): Promise<void> {

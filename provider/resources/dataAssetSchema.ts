@@ -4,9 +4,20 @@
  * tests take everything from here.
  */
 import { z } from "zod";
-import type { DataAsset as RemoteAsset, UpdateDataAssetParams } from "../api/schemas";
 import { redact } from "../api/redact";
-import { fieldsOf, Inputs, OutputsOf, sameSet } from "./fields";
+import type { UpdateDataAssetParams } from "../api/requests";
+import type { Permissions, DataAsset as RemoteAsset } from "../api/schemas";
+import {
+  bool,
+  DataAssetPermissions,
+  DataAssetSource,
+  PermissionsSchema,
+  ResultsInfoSchema,
+  SourceSchema,
+  storedSource,
+  TargetSchema,
+} from "./dataAssetInputs";
+import { fieldsOf, Inputs, OutputsOf, sameSet, sameValue } from "./fields";
 import {
   codeOceanId,
   containsUnknown,
@@ -17,151 +28,75 @@ import {
   typeErrorOnly,
 } from "./inputs";
 
-const S3_BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
-const GCS_BUCKET = /^[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]$/;
-
-const s3Bucket = z
-  .string({ error: typeError('an S3 bucket name, e.g. "acme-rna-reads"') })
-  .regex(
-    S3_BUCKET,
-    "must be an S3 bucket name: 3-63 lowercase letters, digits, dots and hyphens (no s3:// prefix)",
-  );
-
-const folderPath = (example: string) =>
-  z
-    .string({ error: typeError(`a folder path, e.g. "${example}"`) })
-    .refine((p) => !p.split("/").includes(".."), 'must not contain ".." segments')
-    .default("");
-
-const bool = (fallback: boolean) =>
-  z.boolean({ error: typeError("true or false") }).default(fallback);
-
-const AwsSourceSchema = z.strictObject(
-  {
-    bucket: s3Bucket,
-    prefix: folderPath("runs/2026-11/"),
-    keepOnExternalStorage: bool(false),
-    public: bool(false),
-  },
-  { error: typeErrorOnly('an object, e.g. { bucket: "acme-reads", prefix: "runs/" }') },
-);
-
-const GcpSourceSchema = z.strictObject(
-  {
-    bucket: z
-      .string({ error: typeError('a GCS bucket name, e.g. "acme-imaging"') })
-      .regex(
-        GCS_BUCKET,
-        "must be a GCS bucket name: lowercase letters, digits, dots, hyphens and underscores (no gs:// prefix)",
-      ),
-    prefix: folderPath("scans/"),
-    clientId: z
-      .string({ error: typeError("a string: the service account's client id") })
-      .default(""),
-    clientSecret: z
-      .string({ error: typeError("a string: the service account's client secret") })
-      .default(""),
-  },
-  { error: typeErrorOnly('an object, e.g. { bucket: "acme-imaging", prefix: "scans/" }') },
-);
-
-const ComputationSourceSchema = z.strictObject(
-  { id: codeOceanId("computation"), path: folderPath("results/figures") },
-  { error: typeErrorOnly('an object, e.g. { id: "<computation id>", path: "figures" }') },
-);
-
-const SOURCE_KINDS = ["aws", "gcp", "computation"] as const;
-
-export const SourceSchema = z
-  .strictObject(
-    {
-      aws: AwsSourceSchema.optional(),
-      gcp: GcpSourceSchema.optional(),
-      computation: ComputationSourceSchema.optional(),
-    },
-    {
-      error: typeErrorOnly(
-        'an object with one of aws, gcp or computation, e.g. { aws: { bucket: "acme-reads" } }',
-      ),
-    },
-  )
-  .superRefine((s, ctx) => {
-    const given = SOURCE_KINDS.filter((k) => s[k] !== undefined);
-    if (given.length !== 1) {
-      ctx.addIssue({
-        code: "custom",
-        path: [],
-        message:
-          given.length === 0
-            ? 'needs exactly one of aws, gcp or computation (e.g. source: { aws: { bucket: "acme-reads" } })'
-            : `needs exactly one of aws, gcp or computation, not ${given.join(" and ")}: declare one DataAsset per source`,
-      });
-    }
-  });
-
-const TargetSchema = z.strictObject(
-  {
-    aws: z.strictObject(
-      { bucket: s3Bucket, prefix: z.string({ error: typeError('a key prefix, e.g. "results/"') }) },
-      { error: typeErrorOnly('an object, e.g. { bucket: "acme-results", prefix: "runs/" }') },
-    ),
-  },
-  { error: typeErrorOnly('an object, e.g. { aws: { bucket: "acme-results", prefix: "runs/" } }') },
-);
-
 const MetadataValue = z.union([z.string(), z.number().finite()], {
   error: "must be a string, or a number (dates as epoch seconds, e.g. 1676246400)",
 });
 
 export const ON_DELETE = ["archive", "delete", "retain"] as const;
 
-/** The declared source as outputs store it (the GCP client secret never is): one of three. */
-export interface DataAssetSource {
-  /** The S3 source, defaults filled. */
-  aws?: {
-    /** Bucket name. */
-    bucket: string;
-    /** Key prefix (`""` for the whole bucket). */
-    prefix: string;
-    /** Whether the files stay in S3 (an external asset). */
-    keepOnExternalStorage: boolean;
-    /** Whether the bucket is read without credentials. */
-    public: boolean;
-  };
-  /** The GCS source, without the client secret. */
-  gcp?: {
-    /** Bucket name. */
-    bucket: string;
-    /** Folder inside the bucket. */
-    prefix: string;
-    /** Service-account client id (`""` for a public bucket). */
-    clientId: string;
-  };
-  /** The computation whose results the asset captures. */
-  computation?: {
-    /** The computation (run) id. */
-    id: string;
-    /** Folder inside the results (`""` for all). */
-    path: string;
-  };
-}
+export { storedSource };
+export type { DataAssetPermissions, DataAssetSource };
 
-export function storedSource(
-  source: z.output<typeof SourceSchema> | undefined,
-): DataAssetSource | null {
-  if (source?.aws) return { aws: source.aws };
-  if (source?.gcp) {
-    const { bucket, prefix, clientId } = source.gcp;
-    return { gcp: { bucket, prefix, clientId } };
-  }
-  if (source?.computation) return { computation: source.computation };
-  return null;
-}
-
-/** What Code Ocean says about an asset: the object, and whether search lists it as archived. */
+/**
+ * What Code Ocean says about an asset: the object, whether search lists it as archived, and
+ * its sharing when the provider manages it (null otherwise).
+ */
 export interface RemoteDataAsset {
   asset: RemoteAsset;
   archived: boolean;
+  permissions: DataAssetPermissions | null;
+}
+
+/** The declared sharing as outputs store it. */
+export function storedPermissions(
+  p: z.output<typeof PermissionsSchema> | undefined,
+): DataAssetPermissions | null {
+  if (!p) return null;
+  return {
+    users: p.users.map(({ email, role }) => ({ email, role })),
+    groups: p.groups.map(({ group, role }) => ({ group, role })),
+    everyone: p.everyone,
+    shareAssets: p.shareAssets,
+  };
+}
+
+/**
+ * The sharing Code Ocean lists, as outputs store it. Code Ocean lists the owner among the
+ * users; that entry is not drift unless the declaration names the owner itself.
+ * `share_assets` is not echoed: the stored value stands.
+ */
+export function effectivePermissions(
+  listed: Permissions,
+  asset: RemoteAsset,
+  stored: DataAssetPermissions,
+): DataAssetPermissions {
+  const declaredEmails = new Set(stored.users.map((u) => u.email.toLowerCase()));
+  const owner = asset.ownerEmail.toLowerCase();
+  // Without the owner's e-mail, the one owner that was not declared is taken for it.
+  const ownerEntry = listed.users.find(
+    (u) =>
+      u.role === "owner" &&
+      !declaredEmails.has(u.email.toLowerCase()) &&
+      (!owner || u.email.toLowerCase() === owner),
+  );
+  return {
+    users: listed.users.filter((u) => u !== ownerEntry),
+    groups: listed.groups,
+    everyone: listed.everyone,
+    shareAssets: stored.shareAssets,
+  };
+}
+
+/** The same sharing, whatever the order of users and groups and the case of e-mails. */
+function samePermissions(a: DataAssetPermissions | null, b: DataAssetPermissions | null) {
+  const key = (p: DataAssetPermissions | null) =>
+    p && {
+      users: p.users.map((u) => `${u.email.toLowerCase()}=${u.role}`).sort(),
+      groups: p.groups.map((g) => `${g.group}=${g.role}`).sort(),
+      everyone: p.everyone,
+      shareAssets: p.shareAssets,
+    };
+  return sameValue(key(a), key(b));
 }
 
 const field = fieldsOf<RemoteDataAsset>();
@@ -223,6 +158,18 @@ export const dataAssetResource = field.resource({
     }),
     /** The declared target, or `null`. */
     target: field.input({ schema: TargetSchema.optional(), change: "replace" }),
+    /** Provenance declared for results computed outside Code Ocean, or `null`. */
+    resultsInfo: field.input({ schema: ResultsInfoSchema.optional(), change: "replace" }),
+    /** Whether the asset is archived in Code Ocean (refresh reads the real state). */
+    archived: field.input({ schema: bool(false), change: "update", remote: (r) => r.archived }),
+    /** The sharing the provider manages, or `null` when it leaves sharing alone. */
+    permissions: field.input({
+      schema: PermissionsSchema.optional(),
+      change: "update",
+      stored: storedPermissions,
+      remote: (r) => r.permissions,
+      same: samePermissions,
+    }),
     /** What destroy does: `archive`, `delete` or `retain`. */
     onDelete: field.input({
       schema: z
@@ -264,12 +211,12 @@ export const dataAssetResource = field.resource({
     owner: field.output((r) => r.asset.owner, ""),
     /** Whether the files stay in the customer's bucket. */
     external: field.output((r) => r.asset.sourceBucket?.external ?? false, false),
-    /** Whether the asset is archived in Code Ocean (seen on refresh; the next `up` unarchives it). */
-    archived: field.output((r) => r.archived, false),
     /** Where Code Ocean says the data lives. */
     sourceBucket: field.output((r) => r.asset.sourceBucket ?? NO_SOURCE_BUCKET, NO_SOURCE_BUCKET),
     /** For result assets: capsule or pipeline, computation, commit, run script, docker image and input assets. */
     provenance: field.output((r) => r.asset.provenance, NO_PROVENANCE),
+    /** A combined asset's parts (`[]` for any other asset). */
+    containedDataAssetIds: field.output((r) => r.asset.containedDataAssetIds, [] as string[]),
     /** Why Code Ocean failed to create the asset (`""` unless `state` is `failed`). */
     // Written to the state: a server that echoes a request back must not put a secret there.
     failureReason: field.output((r) => redact(r.asset.failureReason), ""),
@@ -298,7 +245,7 @@ export const dataAssetResource = field.resource({
           code: "custom",
           path: ["source"],
           message:
-            "is required: give exactly one of source.aws, source.gcp or source.computation (or adoptExistingId to manage an existing asset)",
+            "is required: give exactly one of source.aws, source.gcp or source.computation (or adoptExistingId to manage an existing asset; source.combined joins assets)",
         });
       }
     },
@@ -313,12 +260,37 @@ export const dataAssetResource = field.resource({
         });
       }
     },
+    (v, ctx) => {
+      const source = v.source;
+      if (v.resultsInfo && (!source || !(source.aws || source.gcp)) && !containsUnknown(source)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["resultsInfo"],
+          message:
+            "is only allowed with an aws or gcp source: it records where results imported from a bucket were computed; remove it or import from source.aws/source.gcp",
+        });
+      }
+    },
+    (v, ctx) => {
+      // Code Ocean accepts sharing and archiving once the asset is ready.
+      for (const key of ["permissions", "archived"] as const) {
+        const given = key === "archived" ? v.archived === true : v.permissions !== undefined;
+        if (given && !v.waitForReady && !v.adoptExistingId) {
+          ctx.addIssue({
+            code: "custom",
+            path: [key],
+            message:
+              "needs waitForReady: true: Code Ocean takes sharing and archiving only once the asset is ready, so the provider waits for it",
+          });
+        }
+      }
+    },
   ],
   // A failed asset cannot be repaired in place: replace it (unless adopted: that id is the
   // user's choice). A draft one is waited for again by an update.
   condition: (stored, declared) => ({
     replace: stored.state === "failed" && !declared.adoptExistingId ? "state" : undefined,
-    change: (stored.state === "draft" && declared.waitForReady === true) || stored.archived,
+    change: stored.state === "draft" && declared.waitForReady === true,
   }),
 });
 
@@ -334,22 +306,43 @@ export function gcpClientSecret(v: {
   return v.gcpClientSecret || v.source?.gcp?.clientSecret || "";
 }
 
-/** Outputs from the declared inputs and what Code Ocean says about the asset. */
+/** Outputs from the declared inputs and what Code Ocean says (sharing as declared). */
 export function toOutputs(
   inputs: DataAssetInputs,
   asset: RemoteAsset,
   archived: boolean,
+  permissions = storedPermissions(inputs.permissions),
 ): DataAssetOutputs {
-  return dataAssetResource.toOutputs(inputs, { asset, archived });
+  return dataAssetResource.toOutputs(inputs, { asset, archived, permissions });
 }
 
-/** The update-in-place fields whose stored value differs from the declared one, with the declared values. */
+/** The fields a metadata PUT sets. */
+const METADATA = ["name", "description", "tags", "mount", "customMetadata"] as const;
+export type MetadataChanges = Partial<UpdateDataAssetParams>;
+
+/** The metadata fields whose stored value differs from the declared one, with the declared values. */
 export function metadataChanges(
   current: Partial<DataAssetOutputs> | RemoteAsset,
   desired: DataAssetInputs,
-): UpdateDataAssetParams {
-  const changed = dataAssetResource.changed(current as Record<string, unknown>, desired, "update");
-  return Object.fromEntries(changed.map((k) => [k, desired[k]])) as UpdateDataAssetParams;
+): MetadataChanges {
+  const changed = dataAssetResource
+    .changed(current as Record<string, unknown>, desired, "update")
+    .filter((k): k is (typeof METADATA)[number] => (METADATA as readonly string[]).includes(k));
+  return Object.fromEntries(changed.map((k) => [k, desired[k]]));
+}
+
+/**
+ * The PUT for `changes`, or undefined when nothing changed. Code Ocean marks name,
+ * description, tags and mount required, so every PUT carries them; custom metadata goes
+ * whole, and only when it changed.
+ */
+export function metadataUpdate(
+  changes: MetadataChanges,
+  desired: DataAssetInputs,
+): UpdateDataAssetParams | undefined {
+  if (!Object.keys(changes).length) return undefined;
+  const { name, description, tags, mount } = desired;
+  return { name, description, tags, mount, customMetadata: changes.customMetadata };
 }
 
 /** The one diff, for stored outputs (from any version) and checked or raw inputs. */

@@ -86,6 +86,14 @@ export function fieldsOf<Remote>() {
 }
 
 type InputKeys<F> = { [K in keyof F]: F[K] extends { kind: "input" } ? K : never }[keyof F];
+/** The inputs a user declares: every input but the hidden ones. */
+export type DeclaredKeys<F> = {
+  [K in keyof F]: F[K] extends { kind: "input"; hidden: true }
+    ? never
+    : F[K] extends { kind: "input" }
+      ? K
+      : never;
+}[keyof F];
 type Shape<F> = { [K in InputKeys<F>]: F[K] extends InputField<any, infer S, any> ? S : never }; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** The outputs a table declares, with each field's JSDoc. */
@@ -153,6 +161,9 @@ export interface Resource<Remote, F> {
 }
 
 export type Inputs<F> = z.output<z.ZodObject<Shape<F>>>;
+
+/** Outputs never hold `undefined` (the host fails on it after the remote call): optional keys go. */
+const plain = <T>(outputs: Record<string, unknown>): T => JSON.parse(JSON.stringify(outputs)) as T;
 
 const canonical = (v: unknown): string =>
   JSON.stringify(v, (_k, val) =>
@@ -236,21 +247,21 @@ function defineResource<Remote, F extends Fields<Remote>>(
         if (f.kind === "output") out[k] = f.remote(remote);
         else if (!f.hidden) out[k] = f.remote ? f.remote(remote) : f.stored(values[k]);
       }
-      return out as OutputsOf<F>;
+      return plain(out);
     },
     refreshed(stored, remote) {
       const out = withFallbacks(stored) as Record<string, unknown>;
       for (const [k, f] of entries) {
         if (f.kind === "output" || (!f.hidden && f.remote)) out[k] = f.remote!(remote);
       }
-      return out as OutputsOf<F>;
+      return plain(out);
     },
     withFallbacks,
     withDeclared(stored, checked) {
       const out = withFallbacks(stored) as Record<string, unknown>;
       const values = checked as Record<string, unknown>;
       for (const [k, f] of shown) if (!f.remote) out[k] = f.stored(values[k]);
-      return out as OutputsOf<F>;
+      return plain(out);
     },
     inputsOf(outs) {
       const values = outs as Record<string, unknown>;

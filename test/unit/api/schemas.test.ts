@@ -1,14 +1,16 @@
 import {
+  createDataAssetToWire,
+  searchToWire,
+  updateDataAssetToWire,
+} from "../../../provider/api/requests";
+import {
   AttachResultsWire,
   CustomMetadataSchemaWire,
   DataAssetWire,
   SearchPageWire,
   attachResultFromWire,
-  createDataAssetToWire,
   customMetadataSchemaFromWire,
   dataAssetFromWire,
-  searchToWire,
-  updateDataAssetToWire,
 } from "../../../provider/api/schemas";
 import { undefinedPaths } from "../helpers";
 
@@ -67,6 +69,7 @@ describe("dataAssetFromWire", () => {
       provenance: { ...NO_PROVENANCE, capsule: "c-1", dataAssets: ["d-1"] },
       sourceBucket: { origin: "aws", bucket: "acme-reads", prefix: "runs/", external: true },
       failureReason: "",
+      containedDataAssetIds: [],
     });
     expect(undefinedPaths(parse(full))).toEqual([]);
   });
@@ -110,6 +113,7 @@ describe("dataAssetFromWire", () => {
       provenance: NO_PROVENANCE,
       sourceBucket: null,
       failureReason: "",
+      containedDataAssetIds: [],
     });
     expect(undefinedPaths(asset)).toEqual([]);
     // Absent keys give exactly the same thing.

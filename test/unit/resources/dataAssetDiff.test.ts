@@ -54,6 +54,7 @@ function remote(i: DataAssetInputs, state = "ready"): DataAsset {
     },
     sourceBucket: { origin: "aws", bucket: "acme-reads", prefix: "runs/", external: false },
     failureReason: state === "failed" ? "access denied" : "",
+    containedDataAssetIds: [],
   };
 }
 

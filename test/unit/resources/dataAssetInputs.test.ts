@@ -27,6 +27,7 @@ describe("DataAssetInputsSchema: valid inputs", () => {
         onDelete: "archive",
         waitForReady: true,
         readyTimeoutSeconds: 1800,
+        archived: false,
       },
     });
   });
@@ -55,6 +56,7 @@ describe("DataAssetInputsSchema: valid inputs", () => {
       onDelete: "delete",
       waitForReady: false,
       readyTimeoutSeconds: 60,
+      archived: false,
     };
     expect(validate(DataAssetInputsSchema, raw)).toEqual({ ok: true, value: raw });
   });

@@ -125,6 +125,7 @@ describe("toOutputs", () => {
     },
     sourceBucket: null,
     failureReason: "",
+    containedDataAssetIds: [],
   };
 
   const gcpInputs = DataAssetInputsSchema.parse({
