@@ -122,6 +122,13 @@ export function loadSettings(stack?: ConfigSource, env: Env = process.env): Prov
   };
 }
 
+/** What a configuration consists of: equal fingerprints, equal settings (kept in memory only). */
+export function configFingerprint(stack?: ConfigSource, env: Env = process.env): string {
+  return JSON.stringify(
+    Object.values(CONFIG_KEYS).map(({ key, env: e }) => [stack?.get(key), env[e]]),
+  );
+}
+
 /** Domain and token are present (optional remote checks at preview run only then). */
 export function isConfigured(stack?: ConfigSource, env: Env = process.env): boolean {
   return lookup("domain", stack, env) !== undefined && lookup("token", stack, env) !== undefined;

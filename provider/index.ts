@@ -5,17 +5,33 @@
 export { DataAsset } from "./resources/dataAsset";
 export type {
   AwsSourceArgs,
+  CombinedSourceArgs,
   ComputationSourceArgs,
   DataAssetArgs,
+  DataAssetPermissions,
+  DataAssetPermissionsArgs,
   DataAssetSource,
   DataAssetSourceArgs,
   DataAssetTargetArgs,
   GcpSourceArgs,
+  GroupPermissionArgs,
+  PipelineProcessArgs,
   Provenance,
+  ResultsInfoArgs,
+  RunParameterArgs,
+  S3TargetArgs,
   SourceBucket,
+  UserPermissionArgs,
 } from "./resources/dataAsset";
 export { CapsuleAttachment } from "./resources/capsuleAttachment";
 export type { CapsuleAttachmentArgs } from "./resources/capsuleAttachment";
+export {
+  getDataAsset,
+  getDataAssetOutput,
+  searchDataAssets,
+  searchDataAssetsOutput,
+} from "./lookups";
+export type { DataAssetInfo, DataAssetLookup, SearchDataAssetsArgs } from "./lookups";
 export { CodeOceanClient } from "./api/client";
 export type { ClientSettings, TargetKind } from "./api/client";
 export * from "./api/errors";

@@ -7,7 +7,7 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { CodeOceanError } from "./api/errors";
-import { CONFIG_KEYS, ConfigSource } from "./config";
+import { configFingerprint } from "./config";
 import { ProviderRuntime } from "./providerRuntime";
 
 export { ProviderRuntime };
@@ -20,11 +20,7 @@ export { ProviderRuntime };
  */
 let installed: { fingerprint: string; runtime: ProviderRuntime } | undefined;
 
-function fingerprint(config: ConfigSource | undefined): string {
-  return JSON.stringify(
-    Object.values(CONFIG_KEYS).map(({ key, env }) => [config?.get(key), process.env[env]]),
-  );
-}
+const fingerprint = configFingerprint;
 
 /** Receives the stack config (secrets decrypted) from the dynamic-provider host. */
 export async function configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {

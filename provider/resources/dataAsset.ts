@@ -201,7 +201,7 @@ export interface DataAssetArgs {
   adoptExistingId?: pulumi.Input<string>;
 }
 
-export type { DataAssetSource } from "./dataAssetSchema";
+export type { DataAssetPermissions, DataAssetSource } from "./dataAssetSchema";
 export type { Provenance, SourceBucket } from "../api/schemas";
 
 /** Every input of the field table is declared above, and nothing else (checked by the compiler). */

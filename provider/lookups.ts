@@ -1,0 +1,188 @@
+/**
+ * Looking up data assets from a Pulumi program, e.g. one another team made:
+ * `dataAssetId: (await getDataAsset({ name: "GRCh38 reference" })).id`. These run in the
+ * program (also at preview — that is their point), configured like the provider: the
+ * program's stack config (`codeocean:domain`, secret `codeocean:token`), then the
+ * environment. They go through the same client (retries, throttle, redaction), and each
+ * distinct query is sent once per program run.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { nameQuery } from "./api/client";
+import { CodeOceanError } from "./api/errors";
+import type { DataAsset, Provenance, SourceBucket } from "./api/schemas";
+import { configFingerprint, ConfigSource } from "./config";
+import { ProviderRuntime } from "./providerRuntime";
+
+/** A data asset as a lookup returns it. */
+export interface DataAssetInfo {
+  /** The asset's id. */
+  id: string;
+  /** Display name. */
+  name: string;
+  /** Default mount folder under `/data`. */
+  mount: string;
+  /** Description (`""` when none). */
+  description: string;
+  /** Tags. */
+  tags: string[];
+  /** Custom metadata values by field name. */
+  customMetadata: Record<string, string | number>;
+  /** `draft`, `ready` or `failed`. */
+  state: string;
+  /** `dataset`, `result`, `combined` or `model`. */
+  type: string;
+  /** Creation time, epoch seconds. */
+  created: number;
+  /** Size in bytes; -1 while unknown. */
+  size: number;
+  /** Number of files; -1 while unknown. */
+  files: number;
+  /** Owner's user id. */
+  owner: string;
+  /** Whether the files stay in the customer's bucket. */
+  external: boolean;
+  /** Where Code Ocean says the data lives (`origin` `""` when it does not say). */
+  sourceBucket: SourceBucket;
+  /** For results: where they came from. */
+  provenance: Provenance;
+}
+
+/** One asset, by id or by its exact name. */
+export type DataAssetLookup = { id: string; name?: never } | { name: string; id?: never };
+
+export interface SearchDataAssetsArgs {
+  /** Code Ocean's search syntax, e.g. `"reads"` or `'tag:"rna"'`. */
+  query?: string;
+  /** Exactly this name. */
+  name?: string;
+  /** Every one of these tags. */
+  tags?: string[];
+  /** `dataset`, `result`, `combined` or `model`. */
+  type?: string;
+  /** Archived assets instead of live ones. Default `false`. */
+  archived?: boolean;
+  /** These custom metadata values. */
+  customMetadata?: Record<string, string | number>;
+  /** At most this many results. Default: all. */
+  limit?: number;
+}
+
+function info(a: DataAsset): DataAssetInfo {
+  return {
+    id: a.id,
+    name: a.name,
+    mount: a.mount,
+    description: a.description,
+    tags: a.tags,
+    customMetadata: a.customMetadata,
+    state: a.state,
+    type: a.type,
+    created: a.created,
+    size: a.size,
+    files: a.files,
+    owner: a.owner,
+    external: a.sourceBucket?.external ?? false,
+    sourceBucket: a.sourceBucket ?? { origin: "", bucket: "", prefix: "", external: false },
+    provenance: a.provenance,
+  };
+}
+
+/** The program's stack config, as the host hands it to `configure`. */
+const stackConfig: ConfigSource = { get: (key) => pulumi.runtime.getConfig(key) };
+
+/** The program's one runtime and query cache, rebuilt when the configuration changes. */
+let current:
+  | { fingerprint: string; runtime: ProviderRuntime; answers: Map<string, Promise<unknown>> }
+  | undefined;
+
+function session() {
+  const fingerprint = configFingerprint(stackConfig);
+  if (current?.fingerprint !== fingerprint) {
+    current?.runtime.close();
+    current = { fingerprint, runtime: new ProviderRuntime(stackConfig), answers: new Map() };
+  }
+  return current;
+}
+
+/** Each distinct question once per program run; a failed one is asked again next time. */
+function once<T>(question: unknown, ask: (rt: ProviderRuntime) => Promise<T>): Promise<T> {
+  const s = session();
+  const key = JSON.stringify(question);
+  let answer = s.answers.get(key) as Promise<T> | undefined;
+  if (!answer) {
+    answer = ask(s.runtime).catch((error: unknown) => {
+      s.answers.delete(key);
+      throw error instanceof CodeOceanError ? error : new CodeOceanError(String(error));
+    });
+    s.answers.set(key, answer);
+  }
+  return answer;
+}
+
+/** Data assets matching every criterion given (live ones unless `archived: true`). */
+export function searchDataAssets(args: SearchDataAssetsArgs = {}): Promise<DataAssetInfo[]> {
+  return once({ search: args }, async (rt) => {
+    const terms = [
+      ...(args.name !== undefined ? [nameQuery(args.name)] : []),
+      ...(args.tags ?? []).map((t) => `tag:"${t}"`),
+      ...(args.query ? [args.query] : []),
+    ];
+    const wanted = Object.entries(args.customMetadata ?? {});
+    const found: DataAssetInfo[] = [];
+    for await (const a of rt.client.searchDataAssets({
+      query: terms.join(" ") || undefined,
+      archived: args.archived ?? false,
+      type: args.type,
+      filters: wanted.map(([key, value]) => ({ key, value })),
+      limit: Math.min(1000, args.limit ?? 100),
+    })) {
+      // Search is fuzzy; what was asked for exactly is checked here.
+      if (args.name !== undefined && a.name !== args.name) continue;
+      if (args.tags && !args.tags.every((t) => a.tags.includes(t))) continue;
+      if (args.type !== undefined && a.type !== args.type) continue;
+      if (!wanted.every(([k, v]) => a.customMetadata[k] === v)) continue;
+      found.push(info(a));
+      if (args.limit !== undefined && found.length >= args.limit) break;
+    }
+    return found;
+  });
+}
+
+/** One data asset, by id or by exact name (which must match exactly one live asset). */
+export function getDataAsset(lookup: DataAssetLookup): Promise<DataAssetInfo> {
+  if (lookup.id !== undefined) {
+    const id = lookup.id;
+    return once({ id }, async (rt) => {
+      const asset = await rt.client.findDataAsset(id);
+      if (!asset) {
+        throw new CodeOceanError(
+          `getDataAsset: no data asset with id ${id} (HTTP 404), or the token cannot see it. Check the id in Code Ocean.`,
+        );
+      }
+      return info(asset);
+    });
+  }
+  const name = lookup.name;
+  return searchDataAssets({ name }).then((matches) => {
+    if (matches.length === 1) return matches[0];
+    throw new CodeOceanError(
+      matches.length === 0
+        ? `getDataAsset: no live data asset is named "${name}". Check the name (it must match exactly), or look it up by id.`
+        : `getDataAsset: ${matches.length} live data assets are named "${name}" (ids ${matches.map((m) => m.id).join(", ")}); look one up by id instead.`,
+    );
+  });
+}
+
+/** `getDataAsset` for inputs that are Outputs. */
+export function getDataAssetOutput(
+  lookup: pulumi.Input<{ id: pulumi.Input<string> } | { name: pulumi.Input<string> }>,
+): pulumi.Output<DataAssetInfo> {
+  return pulumi.output(lookup).apply((l) => getDataAsset(l as DataAssetLookup));
+}
+
+/** `searchDataAssets` for inputs that are Outputs. */
+export function searchDataAssetsOutput(
+  args: pulumi.Input<SearchDataAssetsArgs> = {},
+): pulumi.Output<DataAssetInfo[]> {
+  return pulumi.output(args).apply((a) => searchDataAssets(a as SearchDataAssetsArgs));
+}
