@@ -117,6 +117,78 @@ it("a failed asset arrives as ErrorResourceInitFailed carrying the id", async ()
   expect(JSON.stringify(e.initFailed)).not.toContain(TOKEN);
 });
 
+const SHARING = {
+  users: [{ email: "ada@acme.org", role: "viewer" }],
+  groups: [{ group: "neuroscience", role: "editor" }],
+  everyone: "discoverable",
+};
+
+it("creates with permissions and archived: shared once ready, then archived; read returns the sharing", async () => {
+  const { id, properties, inputs } = await created({ permissions: SHARING, archived: true });
+  expect(properties).toMatchObject({
+    state: "ready",
+    archived: true,
+    permissions: { ...SHARING, shareAssets: false },
+    __provider: provider,
+  });
+  expect(emu.current.admin.asset(id)?.archived).toBe(true);
+  expect(emu.current.admin.permissions(id)).toMatchObject({
+    users: [
+      { email: "emulator@codeocean.local", role: "owner" },
+      { email: "ada@acme.org", role: "viewer" },
+    ],
+    everyone: "discoverable",
+  });
+  const routes = emu.current.admin.journal().map((e) => e.route);
+  expect(routes.indexOf("POST /data_assets/:id/permissions")).toBeLessThan(
+    routes.indexOf("PATCH /data_assets/:id/archive"),
+  );
+
+  // Refresh: the sharing as Code Ocean lists it, without the owner's own entry.
+  const read = await host.read(T, id, properties, inputs);
+  expect(read.properties.permissions).toEqual({ ...SHARING, shareAssets: false });
+  expect(read.inputs.permissions).toEqual({ ...SHARING, shareAssets: false });
+  expect(read.properties.archived).toBe(true);
+  expect((await host.diff(T, id, read.properties, inputs)).changes).toBe(DIFF.NONE);
+
+  // A share added in the web UI shows as drift; the update puts the declared set back.
+  emu.current.admin.setPermissions(id, {
+    users: [...SHARING.users, { email: "bob@acme.org", role: "editor" }],
+  });
+  const drifted = await host.read(T, id, read.properties, inputs);
+  expect(drifted.properties.permissions).toMatchObject({
+    users: [...SHARING.users, { email: "bob@acme.org", role: "editor" }],
+  });
+  expect((await host.diff(T, id, drifted.properties, inputs)).changes).toBe(DIFF.SOME);
+  emu.current.admin.clearJournal();
+  const updated = await host.update(T, id, drifted.properties, inputs);
+  expect(emu.current.admin.counts()).toEqual({ "POST /data_assets/:id/permissions": 1 });
+  expect(updated.properties.permissions).toEqual({ ...SHARING, shareAssets: false });
+});
+
+it("a bad permissions role reaches the engine as a CheckFailure at permissions.users[0].role", async () => {
+  emu.current.admin.clearJournal();
+  const { failures } = await host.check(
+    T,
+    {},
+    declared({ permissions: { users: [{ email: "ada@acme.org", role: "admin" }] } }),
+  );
+  expect(failures).toEqual([
+    {
+      property: "permissions.users[0].role",
+      reason: expect.stringMatching(/must be one of "owner", "editor", "viewer"/),
+    },
+  ]);
+  const rule = await host.check(
+    T,
+    {},
+    declared({ permissions: SHARING, archived: true, waitForReady: false }),
+  );
+  expect(rule.failures.map((f) => f.property).sort()).toEqual(["archived", "permissions"]);
+  expect(rule.failures[0].reason).toMatch(/needs waitForReady: true/);
+  expect(emu.current.admin.journal()).toHaveLength(0);
+});
+
 it("read of an asset deleted behind Pulumi's back returns an empty id", async () => {
   const { id, properties } = await created();
   emu.current.admin.removeAsset(id);
