@@ -6,6 +6,7 @@
  * since the engine runs them in one host process and the server's rate limit counts both.
  * Tests build a fresh one instead of resetting globals.
  */
+import * as os from "os";
 import { CodeOceanClient, TargetKind } from "./api/client";
 import { apiBaseUrl } from "./api/endpoint";
 import { ConfigurationError } from "./api/errors";
@@ -19,6 +20,7 @@ import {
   loadSettings,
   ProviderSettings,
 } from "./config";
+import { ArchivedIndex } from "./resources/archivedIndex";
 import { AttachQueue } from "./resources/attachQueue";
 import { createCapsuleAttachmentProvider } from "./resources/capsuleAttachmentProvider";
 import { createDataAssetProvider } from "./resources/dataAssetProvider";
@@ -42,6 +44,8 @@ export class ProviderRuntime {
   readonly readiness = new ReadinessEstimate();
   /** Attach and detach calls made (one per batch), for benchmarks and tests. */
   readonly attachStats = { attachCalls: 0, detachCalls: 0 };
+  /** Which assets are archived, shared by concurrent reads (see ArchivedIndex). */
+  readonly archived = new ArchivedIndex(() => this.client);
   readonly dataAssets = createDataAssetProvider(this);
   readonly capsuleAttachments = createCapsuleAttachmentProvider(this);
 
@@ -49,6 +53,8 @@ export class ProviderRuntime {
   private built: CodeOceanClient | undefined;
   private metadataSchema: Promise<CustomMetadataField[] | undefined> | undefined;
   private readonly queues = new Map<string, AttachQueue>();
+  private plannedCreates = 0;
+  private createsStarted = 0;
 
   constructor(config?: ConfigSource, env: Env = process.env) {
     let settings: ProviderSettings | undefined;
@@ -120,6 +126,30 @@ export class ProviderRuntime {
       this.queues.set(key, q);
     }
     return q;
+  }
+
+  /**
+   * Counts a DataAsset that the running operation will create (a check without old
+   * state). When more of them wait on Code Ocean than the engine runs at once, its default
+   * parallelism (4 × CPU cores) makes them queue: said once, at preview — no create has run
+   * in the process then — with the `--parallel` value that lets them all wait together.
+   */
+  notePlannedCreate(): void {
+    this.plannedCreates++;
+    const enginePlaces = 4 * os.cpus().length;
+    if (this.plannedCreates === enginePlaces + 1 && this.createsStarted === 0) {
+      setImmediate(() =>
+        console.error(
+          `pulumi-codeocean: this update creates more than ${enginePlaces} data assets, and Pulumi runs ${enginePlaces} operations at once by default (4 × ${os.cpus().length} CPU cores). ` +
+            `Each create waits until Code Ocean has imported its asset, so the rest queue behind them: run \`pulumi up --parallel ${Math.max(100, enginePlaces * 4)}\` (or set PULUMI_PARALLEL) unless you already did. The request rate stays shared and bounded either way.`,
+        ),
+      );
+    }
+  }
+
+  /** A create began: the operation is an update, not a preview. */
+  noteCreate(): void {
+    this.createsStarted++;
   }
 
   /** Closes idle connections (a replaced runtime, tests, benchmarks). */

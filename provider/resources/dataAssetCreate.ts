@@ -1,7 +1,6 @@
 /**
  * The steps of a DataAsset's life that talk to Code Ocean beyond single calls: the create
- * request, reconciling a create whose fate is unknown, waiting until the asset is ready,
- * and finding out whether it is archived.
+ * request, reconciling a create whose fate is unknown, and waiting until the asset is ready.
  */
 import { CodeOceanClient, nameQuery } from "../api/client";
 import { CodeOceanError } from "../api/errors";
@@ -86,18 +85,6 @@ export async function reconcileCreate(
     `${message} Several data assets named "${inputs.name}" with mount "${inputs.mount}" were created just now (ids ${matches.map((m) => m.id).join(", ")}); ` +
       "the provider cannot tell which one is this resource's. Set adoptExistingId to the right one and archive the others.",
   );
-}
-
-/** Whether Code Ocean lists the asset among archived ones (the asset object has no such flag). */
-export async function isArchived(client: CodeOceanClient, asset: RemoteAsset): Promise<boolean> {
-  for await (const a of client.searchDataAssets({
-    query: nameQuery(asset.name),
-    archived: true,
-    limit: 1000,
-  })) {
-    if (a.id === asset.id) return true;
-  }
-  return false;
 }
 
 export function readinessVerdict(asset: RemoteAsset): Verdict {

@@ -8,7 +8,7 @@ import { registerSecret } from "../api/redact";
 import type { DataAsset as RemoteAsset } from "../api/schemas";
 import type { ProviderRuntime } from "../providerRuntime";
 import { validateCustomMetadata } from "./customMetadata";
-import { isArchived, reconcileCreate, toCreateParams, waitForReady } from "./dataAssetCreate";
+import { reconcileCreate, toCreateParams, waitForReady } from "./dataAssetCreate";
 import {
   DataAssetInputs,
   DataAssetOutputs,
@@ -65,9 +65,13 @@ export function createDataAssetProvider(rt: ProviderRuntime) {
 
   /** Archives or unarchives to match the declaration; the archive state now. */
   async function applyArchived(id: string, inputs: DataAssetInputs, current: boolean) {
-    if (inputs.archived && !current) await rt.client.archiveDataAsset(id);
-    if (!inputs.archived && current) await rt.client.unarchiveDataAsset(id);
+    if (inputs.archived !== current) await setArchived(id, inputs.archived);
     return inputs.archived;
+  }
+
+  async function setArchived(id: string, archived: boolean): Promise<void> {
+    await (archived ? rt.client.archiveDataAsset(id) : rt.client.unarchiveDataAsset(id));
+    rt.archived.noteArchived(id, archived);
   }
 
   return {
@@ -77,6 +81,7 @@ export function createDataAssetProvider(rt: ProviderRuntime) {
       if (!result.ok) return { inputs: news, failures: result.failures };
       const inputs = result.value;
       registerSecret(gcpClientSecret(inputs));
+      if (olds.name === undefined && !inputs.adoptExistingId) rt.notePlannedCreate();
       const failures: CheckFailure[] = [];
       const metadata = inputs.customMetadata;
       // Only new or changed metadata is checked remotely, so an unchanged stack previews with no API call.
@@ -98,6 +103,7 @@ export function createDataAssetProvider(rt: ProviderRuntime) {
     },
 
     async create(news: Props): Promise<{ id: string; outs: Props }> {
+      rt.noteCreate();
       const inputs = parseChecked(news);
       const client = rt.client;
       const startedAt = Date.now();
@@ -111,7 +117,7 @@ export function createDataAssetProvider(rt: ProviderRuntime) {
           );
         }
         asset = existing;
-        archived = await isArchived(client, existing).catch(() => false);
+        archived = await rt.archived.isArchived(existing).catch(() => false);
       } else {
         try {
           asset = await client.createDataAsset(toCreateParams(inputs));
@@ -127,7 +133,7 @@ export function createDataAssetProvider(rt: ProviderRuntime) {
       await guarded(asset.id, news, outputs, async () => {
         if (inputs.adoptExistingId) {
           if (archived && !inputs.archived) {
-            await client.unarchiveDataAsset(asset.id);
+            await setArchived(asset.id, false);
             archived = false;
           }
           const put = metadataUpdate(metadataChanges(asset, inputs), inputs);
@@ -154,7 +160,7 @@ export function createDataAssetProvider(rt: ProviderRuntime) {
       if (!asset) return { id: "", props: {} };
       const old = resource.withFallbacks(stored);
       const [archived, permissions] = await Promise.all([
-        isArchived(client, asset),
+        rt.archived.isArchived(asset),
         // Sharing is read only where the provider manages it.
         old.permissions &&
           client.getPermissions(id).then((p) => effectivePermissions(p, asset, old.permissions!)),
@@ -172,7 +178,7 @@ export function createDataAssetProvider(rt: ProviderRuntime) {
       let archived = old.archived;
       // An archived asset is unarchived before its metadata changes, archived after.
       if (archived && !inputs.archived) {
-        await client.unarchiveDataAsset(id);
+        await setArchived(id, false);
         archived = false;
       }
       const put = metadataUpdate(metadataChanges(old, inputs), inputs);
@@ -204,7 +210,7 @@ export function createDataAssetProvider(rt: ProviderRuntime) {
       if (onDelete === "retain") return;
       try {
         // Archiving is idempotent and never waits, also for an asset still in draft.
-        await rt.client.archiveDataAsset(id);
+        await setArchived(id, true);
         if (onDelete === "delete") await rt.client.deleteDataAsset(id);
       } catch (error) {
         if (error instanceof NotFoundError) return;
