@@ -28,6 +28,7 @@ const DEL = Symbol("delete the key");
 type Patch = Record<string, unknown>;
 
 const ASSET_ID = "9d3c2b1a-0f9e-4d8c-8b7a-6f5e4d3c2b1a";
+const OTHER_ASSET_ID = "1b2c3d4e-5f60-4718-8a9b-0c1d2e3f4a5b";
 const BASE: Record<Resource, Props> = {
   DataAsset: { name: "bad inputs", mount: "reads", source: { aws: { bucket: "acme-rna-reads" } } },
   CapsuleAttachment: { capsuleId: SEED_IDS.capsule, dataAssetId: ASSET_ID, mount: "att" },
@@ -348,6 +349,186 @@ const CASES: BadInput[] = [
     { adoptExistingId: "asset-1" },
     { adoptExistingId: /must be a Code Ocean data asset id, a UUID/ },
   ),
+  // sharing (permissions)
+  D(
+    "permissions: a user role Code Ocean does not have",
+    { permissions: { users: [{ email: "ada@acme.org", role: "admin" }] } },
+    { "permissions.users[0].role": /must be one of "owner", "editor", "viewer"/ },
+    { host: true },
+  ),
+  D(
+    "permissions: a group role Code Ocean does not have",
+    { permissions: { groups: [{ group: "neuroscience", role: "reader" }] } },
+    { "permissions.groups[0].role": /must be one of "owner", "editor", "viewer", "discoverable"/ },
+  ),
+  D(
+    "permissions: everyone as editor",
+    { permissions: { everyone: "editor" } },
+    { "permissions.everyone": /must be one of "viewer", "discoverable", "none"/ },
+    { host: true },
+  ),
+  D(
+    "permissions: a user that is not an e-mail address",
+    { permissions: { users: [{ email: "ada", role: "viewer" }] } },
+    { "permissions.users[0].email": /must be an e-mail address, e\.g\. "ada@acme\.org"/ },
+  ),
+  D(
+    "permissions: an e-mail of the wrong type",
+    { permissions: { users: [{ email: 5, role: "viewer" }] } },
+    { "permissions.users[0].email": /must be an e-mail address.*\(got number 5\)/ },
+  ),
+  D(
+    "permissions: an empty group name",
+    { permissions: { groups: [{ group: "", role: "viewer" }] } },
+    { "permissions.groups[0].group": /must not be empty, e\.g\. "neuroscience"/ },
+  ),
+  D(
+    "permissions: an unknown key",
+    { permissions: { user: [{ email: "ada@acme.org", role: "viewer" }] } },
+    { "permissions.user": /is not a known property; check its spelling/ },
+    { host: true },
+  ),
+  D(
+    "permissions: users as one object",
+    { permissions: { users: { email: "ada@acme.org", role: "viewer" } } },
+    { "permissions.users": /must be a list, e\.g\. \[\{ email: .*\(got an object\)/ },
+  ),
+  D(
+    "permissions as a string",
+    { permissions: "public" },
+    { permissions: /must be an object, e\.g\. \{ groups: .*\(got the string "public"\)/ },
+  ),
+  D(
+    "permissions: shareAssets of the wrong type",
+    { permissions: { shareAssets: "yes" } },
+    { "permissions.shareAssets": /must be true or false/ },
+  ),
+  D(
+    "permissions with waitForReady: false",
+    { permissions: { everyone: "viewer" }, waitForReady: false },
+    {
+      permissions:
+        /needs waitForReady: true: Code Ocean takes sharing .* only once the asset is ready/,
+    },
+    { host: true },
+  ),
+  // archived
+  D(
+    "archived of the wrong type",
+    { archived: "yes" },
+    { archived: /must be true or false \(got the string "yes"\)/ },
+  ),
+  D(
+    "archived: true with waitForReady: false",
+    { archived: true, waitForReady: false },
+    {
+      archived:
+        /needs waitForReady: true: Code Ocean takes .*archiving only once the asset is ready/,
+    },
+  ),
+  // combined sources
+  D(
+    "combined with one asset",
+    { source: { combined: { dataAssetIds: [ASSET_ID] } } },
+    { "source.combined.dataAssetIds": /needs two or more data asset ids: a combined asset joins/ },
+    { host: true },
+  ),
+  D(
+    "combined listing an asset twice",
+    { source: { combined: { dataAssetIds: [ASSET_ID, ASSET_ID] } } },
+    { "source.combined.dataAssetIds": /must not list an asset twice/ },
+  ),
+  D(
+    "combined with an id that is not a UUID",
+    { source: { combined: { dataAssetIds: [ASSET_ID, "reads"] } } },
+    { "source.combined.dataAssetIds[1]": /must be a Code Ocean data asset id, a UUID/ },
+  ),
+  D(
+    "combined together with aws",
+    {
+      source: {
+        aws: { bucket: "acme-reads" },
+        combined: { dataAssetIds: [ASSET_ID, OTHER_ASSET_ID] },
+      },
+    },
+    { source: /not aws and combined: declare one DataAsset per source \(or combined alone/ },
+  ),
+  D(
+    "combined without dataAssetIds",
+    { source: { combined: {} } },
+    { "source.combined.dataAssetIds": /is required: a list of data asset ids, e\.g\./ },
+  ),
+  // endpointName
+  D("source endpointName empty", aws({ endpointName: "" }), {
+    "source.aws.endpointName": /must not be empty, e\.g\. "onprem-minio"/,
+  }),
+  D(
+    "target endpointName of the wrong type",
+    computation({ target: { aws: { bucket: "acme-results", prefix: "", endpointName: 7 } } }),
+    { "target.aws.endpointName": /must be a string, e\.g\. "onprem-minio".*\(got number 7\)/ },
+    { host: true },
+  ),
+  // resultsInfo
+  D(
+    "resultsInfo with a computation source",
+    computation({ resultsInfo: { capsuleId: SEED_IDS.capsule } }),
+    {
+      resultsInfo:
+        /is only allowed with an aws or gcp source.*remove it or import from source\.aws/,
+    },
+    { host: true },
+  ),
+  D(
+    "resultsInfo with a combined source",
+    {
+      source: { combined: { dataAssetIds: [ASSET_ID, OTHER_ASSET_ID] } },
+      resultsInfo: { capsuleId: SEED_IDS.capsule },
+    },
+    { resultsInfo: /is only allowed with an aws or gcp source/ },
+  ),
+  D(
+    "resultsInfo without capsuleId or pipelineId",
+    { resultsInfo: { commit: "3f2c1ab" } },
+    { "resultsInfo.capsuleId": /is required: give the capsule or the pipeline \(pipelineId\)/ },
+  ),
+  D(
+    "resultsInfo with both capsuleId and pipelineId",
+    { resultsInfo: { capsuleId: SEED_IDS.capsule, pipelineId: SEED_IDS.pipeline } },
+    { "resultsInfo.pipelineId": /cannot be given together with capsuleId/ },
+  ),
+  D(
+    "resultsInfo.version not a whole number",
+    { resultsInfo: { capsuleId: SEED_IDS.capsule, version: 1.5 } },
+    { "resultsInfo.version": /must be a whole number/ },
+  ),
+  D(
+    "resultsInfo.version as text",
+    { resultsInfo: { capsuleId: SEED_IDS.capsule, version: "3" } },
+    { "resultsInfo.version": /must be a release version, a whole number, e\.g\. 3/ },
+  ),
+  D(
+    "resultsInfo.parameters[0].value missing",
+    { resultsInfo: { capsuleId: SEED_IDS.capsule, parameters: [{ name: "alpha" }] } },
+    { "resultsInfo.parameters[0].value": /is required: a string, e\.g\. "0\.05"/ },
+  ),
+  D(
+    "resultsInfo process without its capsule",
+    { resultsInfo: { pipelineId: SEED_IDS.pipeline, processes: [{ name: "align" }] } },
+    { "resultsInfo.processes[0].capsuleId": /is required: the capsule's id, a UUID/ },
+  ),
+  D(
+    "resultsInfo.dataAssetIds with a name instead of an id",
+    { resultsInfo: { capsuleId: SEED_IDS.capsule, dataAssetIds: ["reads"] } },
+    { "resultsInfo.dataAssetIds[0]": /must be a Code Ocean data asset id, a UUID/ },
+  ),
+  D(
+    "typo: resultsInfo.capsuleID",
+    { resultsInfo: { capsuleID: SEED_IDS.capsule } },
+    {
+      "resultsInfo.capsuleID": /is not a known property/,
+      "resultsInfo.capsuleId": /is required/,
+    },
+  ),
   // typos
   D(
     "typo: tag",
@@ -464,11 +645,14 @@ const check = (resource: Resource, olds: Props, news: Props) =>
 
 /** A reason that tells the user what to do, not only what is wrong. */
 const ACTIONABLE =
-  /e\.g\.|give|use |remove|declare|check its spelling|known fields:|is required|must be|must not|may contain only|at least|at most|one of/;
+  /e\.g\.|give|use |remove|declare|check its spelling|known fields:|is required|needs |must be|must not|may contain only|at least|at most|one of/;
 
 describe("bad inputs: each refused by check, with no API call", () => {
   it("covers at least 40 invalid inputs across both resources", () => {
     expect(CASES.length).toBeGreaterThanOrEqual(40);
+    // Sharing, archiving, combined sources, endpoint names and results provenance.
+    const newer = /permissions|archived|combined|endpointName|resultsInfo/;
+    expect(CASES.filter((c) => newer.test(c.what)).length).toBeGreaterThanOrEqual(25);
     expect(CASES.filter((c) => c.resource === "CapsuleAttachment").length).toBeGreaterThanOrEqual(
       10,
     );
@@ -557,6 +741,82 @@ const FULL: { resource: Resource; what: string; news: Props }[] = [
       mount: "results",
       source: { computation: { id: SEED_IDS.computation, path: "output" } },
       target: { aws: { bucket: "acme-results", prefix: "runs/" } },
+    },
+  },
+  {
+    resource: "DataAsset",
+    what: "S3 source with an endpoint, sharing and archived",
+    news: {
+      name: "shared reads",
+      mount: "shared",
+      source: {
+        aws: { bucket: "acme-onprem", keepOnExternalStorage: true, endpointName: "onprem-minio" },
+      },
+      archived: true,
+      permissions: {
+        users: [{ email: "ada@acme.org", role: "viewer" }],
+        groups: [{ group: "neuroscience", role: "editor" }],
+        everyone: "discoverable",
+        shareAssets: true,
+      },
+    },
+  },
+  {
+    resource: "DataAsset",
+    what: "combined source",
+    news: {
+      name: "combined",
+      mount: "combined",
+      source: { combined: { dataAssetIds: [ASSET_ID, OTHER_ASSET_ID] } },
+    },
+  },
+  {
+    resource: "DataAsset",
+    what: "computation source with an S3 target on a custom endpoint",
+    news: {
+      name: "results on prem",
+      mount: "results",
+      source: { computation: { id: SEED_IDS.computation } },
+      target: { aws: { bucket: "acme-results", prefix: "runs/", endpointName: "onprem-minio" } },
+    },
+  },
+  {
+    resource: "DataAsset",
+    what: "S3 source with results provenance",
+    news: {
+      name: "imported results",
+      mount: "imported",
+      source: { aws: { bucket: "acme-results", prefix: "export/" } },
+      resultsInfo: {
+        pipelineId: SEED_IDS.pipeline,
+        version: 2,
+        commit: "3f2c1ab",
+        runScript: "main.nf",
+        dataAssetIds: [ASSET_ID],
+        parameters: [{ name: "alpha", paramName: "--alpha", value: "0.05" }],
+        nextflowProfile: "aws",
+        processes: [
+          {
+            name: "align",
+            capsuleId: SEED_IDS.capsule,
+            version: 1,
+            public: false,
+            parameters: [{ paramName: "threads", value: "8" }],
+          },
+        ],
+      },
+    },
+  },
+  {
+    resource: "DataAsset",
+    what: "adopted asset, archived and shared without waiting",
+    news: {
+      name: "adopted shared",
+      mount: "adopted",
+      adoptExistingId: ASSET_ID,
+      waitForReady: false,
+      archived: true,
+      permissions: { everyone: "viewer" },
     },
   },
   {
