@@ -76,6 +76,21 @@ const CALLS = {
     schema: false,
   },
   "get capsule": { route: "GET /capsules/:id", op: "CapsuleAttachment.read", schema: true },
+  "share POST": {
+    route: "POST /data_assets/:id/permissions",
+    op: "DataAsset.create (permissions)",
+    schema: false,
+  },
+  "share GET": {
+    route: "GET /data_assets/:id/permissions",
+    op: "DataAsset.read (permissions)",
+    schema: true,
+  },
+  "archive after ready": {
+    route: "PATCH /data_assets/:id/archive",
+    op: "DataAsset.create (archived)",
+    schema: false,
+  },
 } as const;
 type CallName = keyof typeof CALLS;
 
@@ -188,6 +203,23 @@ async function attachment(name: string, known: Known) {
   expect(r.failures).toEqual([]);
   return { asset, inputs: r.inputs };
 }
+
+/** Declared sharing (as outputs store it, defaults filled). */
+const SHARING = {
+  users: [{ email: "ada@acme.org", role: "viewer" }],
+  groups: [{ group: "neuroscience", role: "editor" }],
+  everyone: "discoverable",
+  shareAssets: false,
+};
+
+/**
+ * Calls a create makes after Code Ocean accepted the asset, once it is ready: a failure is a
+ * partial failure carrying the id, with outputs in this state (the engine records them).
+ */
+const AFTER_READY: Partial<Record<CallName, "ready">> = {
+  "share POST": "ready",
+  "archive after ready": "ready",
+};
 
 const onlyAsset = (name: string) => {
   const all = admin()
@@ -306,7 +338,79 @@ const SCENARIOS: Record<CallName, (name: string, known: Known) => Promise<Scenar
       converged: () => expect(admin().attachments()).toHaveLength(1),
     };
   },
+
+  "share POST": afterReadyScenario({ permissions: SHARING }, (id) =>
+    expect(admin().permissions(id)).toMatchObject({
+      users: [
+        { email: "emulator@codeocean.local", role: "owner" },
+        { email: "ada@acme.org", role: "viewer" },
+      ],
+      groups: SHARING.groups,
+      everyone: "discoverable",
+    }),
+  ),
+
+  async "share GET"(name, known) {
+    const a = await liveAsset(name, known, { permissions: SHARING });
+    // Shared by hand since: a refresh that succeeds reads it.
+    admin().setPermissions(a.id, { everyone: "viewer" });
+    const read = () => da.read(a.id, a.outs);
+    const readsSharing = (r: { props: Props }) =>
+      expect(r.props.permissions).toEqual({ ...SHARING, everyone: "viewer" });
+    return {
+      run: read,
+      succeeded: (r) => readsSharing(r as { props: Props }),
+      // A failed refresh changes nothing in the state; the next refresh reads it.
+      nextUp: async () => readsSharing(await read()),
+      converged: () => expect(admin().permissions(a.id)?.everyone).toBe("viewer"),
+    };
+  },
+
+  "archive after ready": afterReadyScenario({ archived: true }, (id) =>
+    expect(admin().asset(id)?.archived).toBe(true),
+  ),
 };
+
+/**
+ * A create with a step after readiness (sharing, archiving): a failure there leaves a ready
+ * asset the engine records from the partial failure; the next up diffs and updates, which
+ * retries only that step.
+ */
+function afterReadyScenario(overrides: Props, converged: (id: string) => void) {
+  return async (name: string, known: Known): Promise<Scenario> => {
+    const inputs = await checkedAsset(name, overrides);
+    const create = async () => {
+      const r = await da.create(inputs);
+      known.assets.add(r.id);
+      return r;
+    };
+    return {
+      run: create,
+      succeeded: (r) => {
+        const { outs } = r as { outs: Props };
+        expect(outs).toMatchObject({ name, state: "ready", ...overrides });
+        expect(hasUndefined(outs)).toBe(false);
+      },
+      async nextUp(error) {
+        expect(error).toBeInstanceOf(PartialFailure);
+        const pf = error as PartialFailure;
+        expect((await da.diff(pf.id, pf.properties, inputs)).changes).toBe(true);
+        admin().clearJournal();
+        const { outs } = await da.update(pf.id, pf.properties, inputs);
+        expect(outs).toMatchObject({ state: "ready", ...overrides });
+        // Only the failed step again: no second asset, no metadata PUT.
+        expect(admin().counts()["POST /data_assets"] ?? 0).toBe(0);
+        expect(admin().counts()["PUT /data_assets/:id"] ?? 0).toBe(0);
+      },
+      converged: () => {
+        const a = onlyAsset(name);
+        expect(a.state).toBe("ready");
+        expect(known.assets.has(a.id)).toBe(true);
+        converged(a.id);
+      },
+    };
+  };
+}
 
 async function createScenario(name: string, known: Known): Promise<Scenario> {
   const inputs = await checkedAsset(name);
@@ -411,6 +515,16 @@ async function runCell(cell: Cell): Promise<void> {
       known.assets.add(pf.id);
       expect(pf.id).toBe(onlyAsset(name).id);
       expect(pf.properties).toMatchObject({ __provider: PROVIDER, name, state: "draft" });
+      expect(hasUndefined(pf.properties)).toBe(false);
+    }
+    const afterReady = AFTER_READY[cell.call];
+    if (afterReady) {
+      // The asset exists and is ready: the failure carries its id and a full output set.
+      expect(error).toBeInstanceOf(PartialFailure);
+      const pf = error as PartialFailure;
+      known.assets.add(pf.id);
+      expect(pf.id).toBe(onlyAsset(name).id);
+      expect(pf.properties).toMatchObject({ __provider: PROVIDER, name, state: afterReady });
       expect(hasUndefined(pf.properties)).toBe(false);
     }
     // Not retried beyond the faults (a 500 or an unreadable body is final; exhaustion stops).
