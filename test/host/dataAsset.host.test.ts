@@ -166,6 +166,35 @@ it("creates with permissions and archived: shared once ready, then archived; rea
   expect(updated.properties.permissions).toEqual({ ...SHARING, shareAssets: false });
 });
 
+it("a failed sharing step after the asset is ready arrives as ErrorResourceInitFailed; the next up shares it", async () => {
+  emu.current.admin.setFaults([
+    {
+      route: "POST /data_assets/:id/permissions",
+      kind: "status",
+      status: 500,
+      message: "sharing service down",
+      times: 1,
+    },
+  ]);
+  const { inputs } = await host.check(T, {}, declared({ permissions: SHARING }));
+  const e = await host.create(T, inputs).catch((x) => x);
+  emu.current.admin.clearFaults();
+  expect(e).toBeInstanceOf(HostCallError);
+  expect(e.message).toContain("sharing service down");
+  const asset = emu.current.admin.assets()[0];
+  expect(e.initFailed).toMatchObject({
+    id: asset.id,
+    properties: { state: "ready", permissions: null, __provider: provider },
+  });
+  // The engine recorded the asset; the next up diffs and updates, which sets the sharing.
+  const diff = await host.diff(T, asset.id, e.initFailed.properties, inputs);
+  expect(diff).toMatchObject({ changes: DIFF.SOME, replaces: [] });
+  const updated = await host.update(T, asset.id, e.initFailed.properties, inputs);
+  expect(updated.properties.permissions).toEqual({ ...SHARING, shareAssets: false });
+  expect(emu.current.admin.permissions(asset.id)?.everyone).toBe("discoverable");
+  expect(emu.current.admin.assets()).toHaveLength(1);
+});
+
 it("a bad permissions role reaches the engine as a CheckFailure at permissions.users[0].role", async () => {
   emu.current.admin.clearJournal();
   const { failures } = await host.check(
