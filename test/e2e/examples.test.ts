@@ -80,4 +80,60 @@ describeWithEngine("examples through the Pulumi engine", () => {
     expect(emu.admin.asset(byHand.id)?.archived).toBe(false);
     expect(emu.admin.asset(reference.id)).toMatchObject({ archived: false, name: "GRCh38" });
   });
+
+  it("shared-reference-data: a shared external asset, a combined asset, a genome found by name, attached", async () => {
+    const c = fastClient(emu);
+    const genome = await c.createDataAsset({
+      name: "GRCh38 reference genome",
+      mount: "grch38",
+      tags: ["reference"],
+      source: { aws: { bucket: "acme-references", keepOnExternalStorage: true } },
+    });
+    emu.admin.updateAsset(genome.id, { state: "ready" });
+    c.close();
+    const t = await newStack(
+      "codeocean-shared-reference-data",
+      exampleProgram("shared-reference-data"),
+      emu,
+      {
+        "codeocean-shared-reference-data:capsuleId": SEED_IDS.capsule,
+        "codeocean-shared-reference-data:referenceBucket": "acme-reference-data",
+      },
+    );
+    try {
+      const up = await t.stack.up();
+      expect(up.summary.resourceChanges).toMatchObject({ create: 6 }); // stack, 3 assets, 2 attachments
+      const o = Object.fromEntries(Object.entries(up.outputs).map(([k, v]) => [k, v.value]));
+      expect(o.genomeId).toBe(genome.id);
+      expect(o.bundleType).toBe("combined");
+      expect(o.bundleContains).toEqual([o.annotationsId, o.variantsId]);
+      expect(o.annotationsPermissions).toEqual({
+        users: [],
+        groups: [{ group: "genomics", role: "viewer" }],
+        everyone: "discoverable",
+        shareAssets: false,
+      });
+      expect(emu.admin.permissions(o.annotationsId as string)).toMatchObject({
+        groups: [{ group: "genomics", role: "viewer" }],
+        everyone: "discoverable",
+      });
+      expect(
+        emu.admin
+          .attachments()
+          .filter((a) => a.targetId === SEED_IDS.capsule)
+          .map((a) => [a.assetId, a.mount, a.ready])
+          .sort(),
+      ).toEqual(
+        [
+          [o.bundleId, "reference", true],
+          [genome.id, "genome", true],
+        ].sort(),
+      );
+    } finally {
+      await t.destroyAndCleanup();
+    }
+    expect(emu.admin.attachments()).toHaveLength(0);
+    // The looked-up genome is not the stack's: destroy leaves it alone.
+    expect(emu.admin.asset(genome.id)?.archived).toBe(false);
+  });
 });
