@@ -127,6 +127,7 @@ export async function runManyAssets(ctx: BenchContext): Promise<SectionResult> {
       ]
     : [
         [1, 5],
+        [20, 5],
         [50, 5],
         [200, 3],
       ];
@@ -161,7 +162,7 @@ export async function runManyAssets(ctx: BenchContext): Promise<SectionResult> {
     ],
     rows: [],
     notes: [
-      "Median (min–max) over the runs. ideal = max(5 s, 2 calls per asset ÷ 20 req/s). " +
+      "Median (min–max) over the runs. ideal = max((N − 1) ÷ 20 req/s + 5 s, 2 calls per asset ÷ 20 req/s): the creates pass the limit too. " +
         "calls include the 429-refused ones; failures = creates that failed + error answers + assets not ready or duplicated.",
       "The host gets only domain and token: the client starts at its default 10 req/s and adapts to the 429s.",
     ],
@@ -207,8 +208,6 @@ export async function runManyAssets(ctx: BenchContext): Promise<SectionResult> {
     ]);
     const lastPost = s((r) => r.lastPostS);
     const lag = s((r) => r.detectionLagS);
-    // The best any client could do: spend the server's burst at once, then its full rate.
-    const floor = READY_AFTER_MS / 1000 + Math.max(0, n - SERVER_RPS) / SERVER_RPS;
     bars.push(
       bar(
         2,
@@ -219,15 +218,21 @@ export async function runManyAssets(ctx: BenchContext): Promise<SectionResult> {
       ),
       bar(
         2,
-        `N = ${n}: wall ≤ 1.5 × ideal`,
-        `${num(wall.median, 2)} s = ${ratioText(ratio.median, 1.5)}× ideal (${num(idealSeconds(n), 1)} s)`,
-        "≤ 1.5×",
-        ratio.median <= 1.5,
+        `N = ${n}: wall ≤ 1.3 × ideal`,
+        `${num(wall.median, 2)} s = ${ratioText(ratio.median, 1.3)}× ideal (${num(idealSeconds(n), 2)} s)`,
+        "≤ 1.3×",
+        ratio.median <= 1.3,
         undefined,
-        `The last POST left ${num(lastPost.median, 1)} s after the start (the client starts at its default 10 req/s and adds ` +
-          `about 1 req/s per second; it is never told the server's 20), so the last asset is ready ${num(lastPost.median + READY_AFTER_MS / 1000, 1)} s in ` +
-          `and assets are seen a median ${num(lag.median, 1)} s after they become ready. Even a client that knew the limit and spent the server's burst ` +
-          `at once could not beat ${num(floor, 1)} s = ${num(floor / idealSeconds(n), 2)}× ideal: the ideal leaves out that the POSTs themselves are rate-limited.`,
+        `The last POST left ${num(lastPost.median, 1)} s after the start, where a client that knew the limit would need ${num((n - 1) / SERVER_RPS, 1)} s ` +
+          `(this one starts at its default 10 req/s and adds about 1 req/s per second; it is never told the server's 20), so the last asset is ready ` +
+          `${num(lastPost.median + READY_AFTER_MS / 1000, 1)} s in and assets are seen a median ${num(lag.median, 1)} s after they become ready.`,
+      ),
+      bar(
+        2,
+        `N = ${n}: no duplicates`,
+        String(rs.reduce((a, r) => a + Math.max(0, r.assetsCreated - r.n), 0)),
+        "0",
+        rs.every((r) => r.assetsCreated <= r.n),
       ),
       bar(2, `N = ${n}: 429s ≤ 5 % of calls`, pct(share.median), "≤ 5 %", share.median <= 0.05),
     );

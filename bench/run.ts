@@ -25,6 +25,7 @@ import {
   textTable,
   verdict,
 } from "./report";
+import { runRefresh } from "./refresh";
 import { runStateWeight } from "./stateWeight";
 
 type Ctx = BenchContext & { cliDir?: string };
@@ -40,6 +41,7 @@ const SECTIONS: {
   { number: 3, key: "attachments", title: "Attachments", run: runAttachments },
   { number: 4, key: "stateWeight", title: "State weight", run: runStateWeight },
   { number: 5, key: "engine", title: "Through the real engine", run: runEngine },
+  { number: 6, key: "refresh", title: "Refresh of many assets", run: runRefresh },
 ];
 
 interface Args {
@@ -60,7 +62,7 @@ function parseArgs(argv: string[]): Args {
     else if (a === "--only" || a.startsWith("--only=")) {
       const value = a.includes("=") ? a.slice(a.indexOf("=") + 1) : argv[++i];
       if (!value)
-        throw new UsageError("--only needs a section: 1-5 or a name, e.g. --only 2,manyAssets");
+        throw new UsageError("--only needs a section: 1-6 or a name, e.g. --only 2,manyAssets");
       args.only = new Set(
         value.split(",").map((v) => {
           const s = SECTIONS.find(
@@ -68,7 +70,7 @@ function parseArgs(argv: string[]): Args {
           );
           if (!s)
             throw new UsageError(
-              `unknown section "${v}"; use 1-5 or ${SECTIONS.map((x) => x.key).join(", ")}`,
+              `unknown section "${v}"; use 1-6 or ${SECTIONS.map((x) => x.key).join(", ")}`,
             );
           return s.number;
         }),
@@ -76,7 +78,7 @@ function parseArgs(argv: string[]): Args {
     } else if (a === "--note") args.note = argv[++i];
     else if (a === "--help" || a === "-h") {
       console.log(
-        "npm run bench [-- --quick] [--only <1-5|name>[,…]] [--strict] [--note <text>]\n" +
+        "npm run bench [-- --quick] [--only <1-6|name>[,…]] [--strict] [--note <text>]\n" +
           SECTIONS.map((s) => `  ${s.number}  ${s.key}: ${s.title}`).join("\n"),
       );
       process.exit(0);

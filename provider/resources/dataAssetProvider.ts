@@ -155,20 +155,22 @@ export function createDataAssetProvider(rt: ProviderRuntime) {
     },
 
     async read(id: string, stored: Props): Promise<{ id: string; props: Props; inputs?: Props }> {
-      const client = rt.client;
-      const asset = await client.findDataAsset(id);
-      if (!asset) return { id: "", props: {} };
-      const old = resource.withFallbacks(stored);
-      const [archived, permissions] = await Promise.all([
-        rt.archived.isArchived(asset),
-        // Sharing is read only where the provider manages it.
-        old.permissions &&
-          client.getPermissions(id).then((p) => effectivePermissions(p, asset, old.permissions!)),
-      ]);
-      // Settings Code Ocean does not know keep their stored values (defaults for a fresh `get`).
-      const outs = resource.refreshed(stored, { asset, archived, permissions });
-      // Inputs mirror the remote metadata so the next diff shows drift (e.g. a rename in the web UI).
-      return { id, props: props(outs), inputs: resource.inputsOf(outs) };
+      return rt.archived.during(async () => {
+        const client = rt.client;
+        const asset = await client.findDataAsset(id);
+        if (!asset) return { id: "", props: {} as Props };
+        const old = resource.withFallbacks(stored);
+        const [archived, permissions] = await Promise.all([
+          rt.archived.isArchived(asset),
+          // Sharing is read only where the provider manages it.
+          old.permissions &&
+            client.getPermissions(id).then((p) => effectivePermissions(p, asset, old.permissions!)),
+        ]);
+        // Settings Code Ocean does not know keep their stored values (defaults for a fresh `get`).
+        const outs = resource.refreshed(stored, { asset, archived, permissions });
+        // Inputs mirror the remote metadata so the next diff shows drift (e.g. a rename in the web UI).
+        return { id, props: props(outs), inputs: resource.inputsOf(outs) };
+      });
     },
 
     async update(id: string, olds: Props, news: Props): Promise<{ outs: Props }> {
