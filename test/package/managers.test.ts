@@ -19,9 +19,8 @@ import { RunningEmulator, SEED_IDS, DEFAULT_EMULATOR_TOKEN, startEmulator } from
 import { cliDir, describeWithEngine } from "../helpers/engine";
 import { REPO_ROOT, buildIfStale, childEnv, packInto, run } from "./helpers";
 
-/** The @pulumi/pulumi the repo is tested with (PULUMI_SDK_VERSION overrides, for a range run). */
-const PULUMI_VERSION: string =
-  process.env.PULUMI_SDK_VERSION ?? require("@pulumi/pulumi/package.json").version;
+/** The @pulumi/pulumi the repo is tested with; each program gets exactly this one. */
+const PULUMI_VERSION: string = require("@pulumi/pulumi/package.json").version;
 
 /** The program, its Automation API driver and the provider host all load from `cwd`. */
 const DRIVER = String.raw`
