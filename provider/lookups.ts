@@ -104,10 +104,20 @@ function session() {
   return current;
 }
 
+/** The same question whatever its key order (tag order does not matter either). */
+function canonicalQuestion(question: unknown): string {
+  return JSON.stringify(question, (k, v) => {
+    if (k === "tags" && Array.isArray(v)) return [...v].sort();
+    if (v && typeof v === "object" && !Array.isArray(v))
+      return Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1)));
+    return v;
+  });
+}
+
 /** Each distinct question once per program run; a failed one is asked again next time. */
 function once<T>(question: unknown, ask: (rt: ProviderRuntime) => Promise<T>): Promise<T> {
   const s = session();
-  const key = JSON.stringify(question);
+  const key = canonicalQuestion(question);
   let answer = s.answers.get(key) as Promise<T> | undefined;
   if (!answer) {
     answer = ask(s.runtime).catch((error: unknown) => {
@@ -121,6 +131,13 @@ function once<T>(question: unknown, ask: (rt: ProviderRuntime) => Promise<T>): P
 
 /** Data assets matching every criterion given (live ones unless `archived: true`). */
 export function searchDataAssets(args: SearchDataAssetsArgs = {}): Promise<DataAssetInfo[]> {
+  if (args.limit !== undefined && !(Number.isInteger(args.limit) && args.limit >= 1)) {
+    return Promise.reject(
+      new CodeOceanError(
+        `searchDataAssets: limit must be a whole number of 1 or more; got ${String(args.limit)}.`,
+      ),
+    );
+  }
   return once({ search: args }, async (rt) => {
     const terms = [
       ...(args.name !== undefined ? [nameQuery(args.name)] : []),

@@ -178,7 +178,8 @@ export function createDataAssetProvider(rt: ProviderRuntime) {
       const old = resource.withFallbacks(olds);
       const client = rt.client;
       let archived = old.archived;
-      // An archived asset is unarchived before its metadata changes, archived after.
+      // Unarchiving comes before a metadata change, archiving after it. An asset that stays
+      // archived gets its PUT as it is (the emulator accepts that; Code Ocean does not say).
       if (archived && !inputs.archived) {
         await setArchived(id, false);
         archived = false;

@@ -47,6 +47,11 @@ export interface RemoteDataAsset {
   permissions: DataAssetPermissions | null;
 }
 
+function setOfParts(source: DataAssetSource | null): DataAssetSource | null {
+  const ids = source?.combined?.dataAssetIds;
+  return ids ? { combined: { dataAssetIds: [...ids].sort() } } : source;
+}
+
 /** The declared sharing as outputs store it. */
 export function storedPermissions(
   p: z.output<typeof PermissionsSchema> | undefined,
@@ -155,6 +160,8 @@ export const dataAssetResource = field.resource({
       schema: SourceSchema.optional(),
       change: "replace",
       stored: storedSource,
+      // A combined asset's parts are a set: listing them in another order changes nothing.
+      same: (stored, declared) => sameValue(setOfParts(stored), setOfParts(declared)),
     }),
     /** The declared target, or `null`. */
     target: field.input({ schema: TargetSchema.optional(), change: "replace" }),
