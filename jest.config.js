@@ -10,5 +10,8 @@ module.exports = {
   // tests reach the provider exactly as an installed user does; never crawl that link.
   modulePathIgnorePatterns: ["<rootDir>/dist/", "<rootDir>/node_modules/pulumi-codeocean"],
   testTimeout: 60000,
+  // One worker per core, not jest's cores − 1: most suites wait on the emulator's clock and the
+  // engine rather than compute, so on a 2-core machine two workers halve the wall time.
+  maxWorkers: "100%",
   reporters: ["default", "<rootDir>/test/helpers/summaryReporter.js"],
 };

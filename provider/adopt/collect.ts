@@ -3,6 +3,7 @@
  * asked), then each ready asset's sharing, through the package's client (retries, the
  * adaptive request budget, redaction), with progress lines for large estates.
  */
+import { effectivePermissions } from "../resources/dataAssetSchema";
 import type { CodeOceanClient } from "../api/client";
 import type { DataAsset, Permissions } from "../api/schemas";
 import type { AdoptedAsset } from "./generate";
@@ -73,15 +74,13 @@ export async function collectAssets(
  * declared — as the provider reads it back (effectivePermissions).
  */
 export function withoutOwner(listed: Permissions, ownerEmail: string): AdoptedAsset["permissions"] {
-  const owner = ownerEmail.toLowerCase();
-  const entry = listed.users.find(
-    (u) => u.role === "owner" && (!owner || u.email.toLowerCase() === owner),
+  const nothingDeclared = { users: [], groups: [], everyone: "none", shareAssets: false };
+  const { users, groups, everyone } = effectivePermissions(
+    listed,
+    { ownerEmail } as DataAsset,
+    nothingDeclared,
   );
-  return {
-    users: listed.users.filter((u) => u !== entry),
-    groups: listed.groups,
-    everyone: listed.everyone,
-  };
+  return { users, groups, everyone };
 }
 
 export function toAdopted(

@@ -30,6 +30,8 @@ export const DEFAULT_THROTTLE: ThrottleOptions = {
   adaptive: true,
 };
 
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
 /** Multiplier applied to the rate on a 429. */
 const DECREASE = 0.7;
 
@@ -40,6 +42,7 @@ export class Throttle {
   private inFlight = 0;
   private readonly waiting: (() => void)[] = [];
   private lastDecrease = 0;
+  private lastGrant = -Infinity;
   /** Whether the last granted slot had to wait for the rate (demand exceeds the rate). */
   private saturated = false;
   /** Figures for benchmarks and tests. */
@@ -66,7 +69,15 @@ export class Throttle {
     const slot = Math.max(now, this.nextSlot);
     this.saturated = slot > now;
     this.nextSlot = slot + 1000 / this.rate;
-    if (slot > now) await new Promise((r) => setTimeout(r, slot - now));
+    if (slot > now) await sleep(slot - now);
+    // A stall (a busy event loop, a paused process) wakes several waiters at once, each past
+    // its slot: keep the spacing from the last grant actually made, or they would leave as a
+    // burst the server counts against its limit.
+    for (let gap = this.lastGrant + 1000 / this.rate - Date.now(); gap > 1;) {
+      await sleep(gap);
+      gap = this.lastGrant + 1000 / this.rate - Date.now();
+    }
+    this.lastGrant = Date.now();
     this.stats.granted++;
     let released = false;
     return () => {

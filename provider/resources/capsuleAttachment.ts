@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { capsuleAttachmentResource, CapsuleAttachmentOutputs } from "./capsuleAttachmentSchema";
+import { OutputProperties, registeredKeys } from "./fields";
 import { runtimeShim } from "./shim";
 
 /** The serialized provider (see shim.ts). */
@@ -19,8 +20,6 @@ export interface CapsuleAttachmentArgs {
   /** How long to wait for the mount, in seconds. Default 600. */
   readyTimeoutSeconds?: pulumi.Input<number>;
 }
-
-type OutputProperties<T> = { readonly [K in keyof T]: pulumi.Output<T[K]> };
 
 /** The outputs, each documented in the field table (capsuleAttachmentSchema.ts). */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type -- outputs derive from the field table
@@ -47,7 +46,4 @@ export class CapsuleAttachment extends pulumi.dynamic.Resource {
   }
 }
 
-/** Every key must be present (undefined if not given) for its output to exist. */
-const keys = (names: readonly string[]) => Object.fromEntries(names.map((k) => [k, undefined]));
-const INPUT_KEYS = keys(capsuleAttachmentResource.inputKeys);
-const OUTPUT_KEYS = keys(capsuleAttachmentResource.outputKeys);
+const { inputs: INPUT_KEYS, outputs: OUTPUT_KEYS } = registeredKeys(capsuleAttachmentResource);

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { dataAssetResource, DataAssetOutputs } from "./dataAssetSchema";
-import type { DeclaredKeys } from "./fields";
+import { DeclaredKeys, OutputProperties, registeredKeys } from "./fields";
 import { runtimeShim } from "./shim";
 
 /** The serialized provider (see shim.ts). */
@@ -213,9 +213,6 @@ export const argsMatchTable: [
   ? true
   : never = true;
 
-/** A resource's outputs as the class exposes them. */
-type OutputProperties<T> = { readonly [K in keyof T]: pulumi.Output<T[K]> };
-
 /** The outputs, each documented in the field table (dataAssetSchema.ts). */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type -- outputs derive from the field table
 export interface DataAsset extends OutputProperties<DataAssetOutputs> {}
@@ -256,10 +253,7 @@ export class DataAsset extends pulumi.dynamic.Resource {
   }
 }
 
-/** Every key must be present (undefined if not given) for its output to exist. */
-const keys = (names: readonly string[]) => Object.fromEntries(names.map((k) => [k, undefined]));
-const INPUT_KEYS = keys(dataAssetResource.inputKeys);
-const OUTPUT_KEYS = keys(dataAssetResource.outputKeys);
+const { inputs: INPUT_KEYS, outputs: OUTPUT_KEYS } = registeredKeys(dataAssetResource);
 
 /**
  * The GCP client secret travels as its own secret input, so the state encrypts it and the

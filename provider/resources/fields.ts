@@ -7,6 +7,7 @@
  * unknown at preview counts as changed), `read`'s outputs and input mirror, and the
  * fallbacks for state written by older versions.
  */
+import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
 import { containsUnknown } from "./inputs";
 
@@ -108,6 +109,18 @@ export type OutputsOf<F> = {
       ? O
       : never;
 };
+
+/** A resource's outputs as its class exposes them. */
+export type OutputProperties<T> = { readonly [K in keyof T]: pulumi.Output<T[K]> };
+
+/** Every key a resource class registers, each `undefined`: an input needs its key to become an output. */
+export function registeredKeys(resource: {
+  inputKeys: readonly string[];
+  outputKeys: readonly string[];
+}) {
+  const keys = (names: readonly string[]) => Object.fromEntries(names.map((k) => [k, undefined]));
+  return { inputs: keys(resource.inputKeys), outputs: keys(resource.outputKeys) };
+}
 
 /** A rule across fields, run after each field passed its own schema. */
 export type Rule<I> = (inputs: I, ctx: z.RefinementCtx) => void;
