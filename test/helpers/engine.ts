@@ -5,7 +5,7 @@
  */
 import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
 import { DEFAULT_EMULATOR_TOKEN, RunningEmulator } from "../../emulator";
-import { EngineEnv, engineEnv, findPulumiCli } from "../../scripts/lib/pulumiCli";
+import { EngineEnv, engineEnv, findPulumiCli, projectSettings } from "../../scripts/lib/pulumiCli";
 import * as fs from "fs";
 import * as path from "path";
 
@@ -51,7 +51,9 @@ export async function newStack(
     {
       workDir: engine.dir,
       envVars: engine.env,
-      projectSettings: { name: projectName, runtime: "nodejs" },
+      // The dynamic-provider host as a project plugin: the engine then does not fall back to
+      // (and warn about) the one on PATH.
+      projectSettings: projectSettings(projectName),
     },
   );
   await stack.setAllConfig({
