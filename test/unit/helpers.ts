@@ -16,3 +16,14 @@ export function allKeys(value: unknown): string[] {
   }
   return [];
 }
+
+/** A model asset's provenance when Code Ocean says nothing: camelCase, `""` and `[]`. */
+export const NO_PROVENANCE = {
+  capsule: "",
+  pipeline: "",
+  computation: "",
+  commit: "",
+  runScript: "",
+  dockerImage: "",
+  dataAssets: [] as string[],
+};

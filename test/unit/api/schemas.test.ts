@@ -12,7 +12,7 @@ import {
   customMetadataSchemaFromWire,
   dataAssetFromWire,
 } from "../../../provider/api/schemas";
-import { undefinedPaths } from "../helpers";
+import { NO_PROVENANCE, undefinedPaths } from "../helpers";
 
 const ID = "4367940e-e863-4819-afbd-1b6b9f9b1256";
 
@@ -34,17 +34,6 @@ const full = {
   provenance: { capsule: "c-1", data_assets: ["d-1"], nested: { a: 1 } },
   source_bucket: { origin: "aws", bucket: "acme-reads", prefix: "runs/", external: true },
   failure_reason: "",
-};
-
-/** Provenance in camelCase, `""`/`[]` where the wire says nothing. */
-const NO_PROVENANCE = {
-  capsule: "",
-  pipeline: "",
-  computation: "",
-  commit: "",
-  runScript: "",
-  dockerImage: "",
-  dataAssets: [],
 };
 
 const parse = (raw: unknown) => dataAssetFromWire(DataAssetWire.parse(raw));

@@ -8,6 +8,7 @@ import {
   toOutputs,
 } from "../../../provider/resources/dataAssetSchema";
 import { dataAssetProvider } from "../../helpers/runtime";
+import { NO_PROVENANCE } from "../helpers";
 import { UNKNOWN } from "../../../provider/resources/inputs";
 
 const ID = "4367940e-e863-4819-afbd-1b6b9f9b1256";
@@ -43,15 +44,7 @@ function remote(i: DataAssetInputs, state = "ready"): DataAsset {
     files: 3,
     size: 100,
     customMetadata: i.customMetadata,
-    provenance: {
-      capsule: "",
-      pipeline: "",
-      computation: "",
-      commit: "",
-      runScript: "",
-      dockerImage: "",
-      dataAssets: [],
-    },
+    provenance: NO_PROVENANCE,
     sourceBucket: { origin: "aws", bucket: "acme-reads", prefix: "runs/", external: false },
     failureReason: state === "failed" ? "access denied" : "",
     containedDataAssetIds: [],

@@ -17,6 +17,7 @@ import {
 } from "../../../provider/resources/dataAssetSchema";
 import { UNKNOWN } from "../../../provider/resources/inputs";
 import { dataAssetProvider } from "../../helpers/runtime";
+import { NO_PROVENANCE } from "../helpers";
 
 const ID = "4367940e-e863-4819-afbd-1b6b9f9b1256";
 const A = "9d3c2b1a-0f9e-4d8c-8b7a-6f5e4d3c2b1a";
@@ -62,15 +63,7 @@ function remote(i: DataAssetInputs, ownerEmail = OWNER): DataAsset {
     files: 3,
     size: 100,
     customMetadata: i.customMetadata,
-    provenance: {
-      capsule: "",
-      pipeline: "",
-      computation: "",
-      commit: "",
-      runScript: "",
-      dockerImage: "",
-      dataAssets: [],
-    },
+    provenance: NO_PROVENANCE,
     sourceBucket: { origin: "aws", bucket: "acme-reads", prefix: "runs/", external: false },
     failureReason: "",
     containedDataAssetIds: [],

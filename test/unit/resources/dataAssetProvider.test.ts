@@ -8,7 +8,7 @@ import {
 } from "../../../provider/resources/dataAssetSchema";
 import { dataAssetProvider, freshRuntime } from "../../helpers/runtime";
 import { UNKNOWN, propertyPath } from "../../../provider/resources/inputs";
-import { allKeys, undefinedPaths } from "../helpers";
+import { NO_PROVENANCE, allKeys, undefinedPaths } from "../helpers";
 
 const ID = "4367940e-e863-4819-afbd-1b6b9f9b1256";
 const PROVIDER = "exports.handler = __f0; /* a fake serialized provider */";
@@ -114,15 +114,7 @@ describe("toOutputs", () => {
     files: -1,
     size: -1,
     customMetadata: {},
-    provenance: {
-      capsule: "",
-      pipeline: "",
-      computation: "",
-      commit: "",
-      runScript: "",
-      dockerImage: "",
-      dataAssets: [],
-    },
+    provenance: NO_PROVENANCE,
     sourceBucket: null,
     failureReason: "",
     containedDataAssetIds: [],
