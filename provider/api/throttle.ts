@@ -3,13 +3,24 @@
  * Pulumi engine runs all dynamic resources of a stack in one host process, and runs their
  * creates in parallel).
  *
- * Two limits: a cap on requests in flight, and a request rate that adapts to the server
- * (additive increase of 1 request/s per second while requests queue, a 30 % cut on a 429 at
- * most once a second), so users never have to know their deployment's rate limit. The
- * starting rate is the configured one (codeocean:requestsPerSecond, default 10). A "slow
- * start" that doubled the rate until the first 429 was measured and dropped: past a
- * server's hidden burst allowance it met a run of 429s and made 200 concurrent creates 20 %
- * slower (bench §2).
+ * Two limits: a cap on requests in flight, and a request rate that adapts to the server, so
+ * users never have to know their deployment's rate limit. The rate starts at the configured
+ * one (codeocean:requestsPerSecond, default 10) and, while requests queue for it:
+ *
+ * - **slow start** — until the first 429 the rate doubles per second of saturated traffic
+ *   (× 2^(1/rate) per answered request), so a limit above the starting rate is found within
+ *   seconds, not tens of seconds;
+ * - the **first 429** ends slow start and cuts the rate to 0.4 ×: by then the rate may have
+ *   overshot the limit by up to 2 × plus the server's burst allowance;
+ * - after it, **AIMD**: + 1 request/s per second of saturated traffic, × 0.7 on a 429 at most
+ *   once a second.
+ *
+ * Waiting requests form one queue served at the *current* rate: each grant comes 1/rate
+ * after the previous one, so a rate change applies to requests already waiting. (0.1.0
+ * booked every waiter's slot when it arrived, so a faster rate only helped requests that
+ * came later — why its slow start, measured then, bought nothing for 20 creates and cost
+ * 200 creates 20 %.) Spacing from the last grant also keeps waiters that a stalled event
+ * loop wakes late from leaving as a burst.
  */
 export interface ThrottleOptions {
   /** Starting (and, if `adaptive` is false, fixed) request rate. */
@@ -30,21 +41,25 @@ export const DEFAULT_THROTTLE: ThrottleOptions = {
   adaptive: true,
 };
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Multiplier applied to the rate on a 429. */
-const DECREASE = 0.7;
+/** Growth factor per second of saturated traffic during slow start. */
+export const SLOW_START_GROWTH = 2;
+/** Multiplier applied to the rate on the first 429 (the end of slow start). */
+export const SLOW_START_CUT = 0.4;
+/** Multiplier applied to the rate on a later 429. */
+export const DECREASE = 0.7;
 
 export class Throttle {
   readonly options: ThrottleOptions;
   private rate: number;
-  private nextSlot = 0;
   private inFlight = 0;
-  private readonly waiting: (() => void)[] = [];
-  private lastDecrease = 0;
+  /** Requests waiting for a place in flight. */
+  private readonly waitingForSlot: (() => void)[] = [];
+  /** Requests in flight-count waiting for their moment under the rate, oldest first. */
+  private readonly waitingForRate: (() => void)[] = [];
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private lastDecrease = -Infinity;
   private lastGrant = -Infinity;
-  /** Whether the last granted slot had to wait for the rate (demand exceeds the rate). */
-  private saturated = false;
+  private slowStart = true;
   /** Figures for benchmarks and tests. */
   readonly stats = { granted: 0, rateLimited: 0, maxInFlight: 0 };
 
@@ -57,43 +72,69 @@ export class Throttle {
     return this.rate;
   }
 
+  /** Whether the rate is still in slow start (no 429 seen yet). */
+  get inSlowStart(): boolean {
+    return this.options.adaptive && this.slowStart;
+  }
+
   /** Waits for a slot; the returned function must be called when the request finished. */
   async acquire(): Promise<() => void> {
     if (this.inFlight >= this.options.maxConcurrent) {
-      await new Promise<void>((resolve) => this.waiting.push(resolve));
+      await new Promise<void>((resolve) => this.waitingForSlot.push(resolve));
     } else {
       this.inFlight++;
     }
     this.stats.maxInFlight = Math.max(this.stats.maxInFlight, this.inFlight);
-    const now = Date.now();
-    const slot = Math.max(now, this.nextSlot);
-    this.saturated = slot > now;
-    this.nextSlot = slot + 1000 / this.rate;
-    if (slot > now) await sleep(slot - now);
-    // A stall (a busy event loop, a paused process) wakes several waiters at once, each past
-    // its slot: keep the spacing from the last grant actually made, or they would leave as a
-    // burst the server counts against its limit.
-    for (let gap = this.lastGrant + 1000 / this.rate - Date.now(); gap > 1;) {
-      await sleep(gap);
-      gap = this.lastGrant + 1000 / this.rate - Date.now();
-    }
-    this.lastGrant = Date.now();
-    this.stats.granted++;
+    await new Promise<void>((resolve) => {
+      this.waitingForRate.push(resolve);
+      this.pump();
+    });
     let released = false;
     return () => {
       if (released) return;
       released = true;
-      const next = this.waiting.shift();
+      const next = this.waitingForSlot.shift();
       if (next) next();
       else this.inFlight--;
     };
   }
 
+  /** Grants what the rate allows now and sets a timer for the next grant. */
+  private pump(): void {
+    if (this.timer !== undefined) return;
+    while (this.waitingForRate.length > 0) {
+      const gap = this.lastGrant + 1000 / this.rate - Date.now();
+      if (gap > 0) {
+        this.timer = setTimeout(() => {
+          this.timer = undefined;
+          this.pump();
+        }, gap);
+        return;
+      }
+      this.lastGrant = Date.now();
+      this.stats.granted++;
+      this.waitingForRate.shift()!();
+    }
+  }
+
+  /** The rate changed: the next grant moves with it. */
+  private rescheduled(): void {
+    if (this.timer !== undefined) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    this.pump();
+  }
+
   /** A request got an answer that was not a 429. */
   onSuccess(): void {
-    if (!this.options.adaptive || !this.saturated) return;
-    // +1 request/s per second of saturated traffic: rate grows by 1/rate per request.
-    this.rate = Math.min(this.options.maxRequestsPerSecond, this.rate + 1 / this.rate);
+    // Grow only while demand exceeds the rate (someone is waiting for it).
+    if (!this.options.adaptive || this.waitingForRate.length === 0) return;
+    const grown = this.slowStart
+      ? this.rate * SLOW_START_GROWTH ** (1 / this.rate) // × 2 per second
+      : this.rate + 1 / this.rate; // + 1 request/s per second
+    this.rate = Math.min(this.options.maxRequestsPerSecond, grown);
+    this.rescheduled();
   }
 
   /** The server refused a request with 429. */
@@ -105,8 +146,11 @@ export class Throttle {
     // second keeps a single overshoot from collapsing the rate.
     if (now - this.lastDecrease < 1000) return;
     this.lastDecrease = now;
-    this.rate = Math.max(this.options.minRequestsPerSecond, this.rate * DECREASE);
+    const cut = this.slowStart ? SLOW_START_CUT : DECREASE;
+    this.slowStart = false;
+    this.rate = Math.max(this.options.minRequestsPerSecond, this.rate * cut);
     // Leave a one-slot gap at the new rate before the next request.
-    this.nextSlot = Math.max(this.nextSlot, now + 1000 / this.rate);
+    this.lastGrant = Math.max(this.lastGrant, now);
+    this.rescheduled();
   }
 }
