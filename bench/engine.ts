@@ -11,13 +11,17 @@
  *   In full mode one more `up` with the default parallelism shows that cap's cost.
  */
 import * as os from "os";
+import * as pulumi from "@pulumi/pulumi";
+import type { Stack } from "@pulumi/pulumi/automation";
 import { DataAsset } from "pulumi-codeocean";
 import type { RunningEmulator } from "../emulator";
 import {
   NoopResource,
+  REPO_ROOT,
   SERVER_RPS,
   assetArgs,
   benchEmulator,
+  builtShims,
   configuredHost,
   engineSession,
   idealSeconds,
@@ -30,12 +34,74 @@ const OP_TIMEOUT_MS = 600_000;
 
 type Kind = "ours" | "noop";
 
-function program(kind: Kind, prefix: string, count: number) {
+/**
+ * The stacks a preview is measured on. `ours` and `noop` make the bar; the others isolate
+ * one cost each (§5b), with the same inputs and the same number of resources.
+ */
+const PREVIEW_VARIANTS = {
+  ours: "DataAsset as shipped",
+  noop: "the no-op provider (the bar's baseline)",
+  oursStacks:
+    "DataAsset registered as 0.2.0 did: the same shim and keys, the SDK's stack captures on",
+  noopKeys: "no-op + the ~30 keys a DataAsset registers (its Outputs), stack captures on",
+  noopWeight: "no-op + padding to a DataAsset's state weight",
+  noopQuiet: "no-op, stack captures off",
+} as const;
+type Variant = keyof typeof PREVIEW_VARIANTS;
+const VARIANTS = Object.keys(PREVIEW_VARIANTS) as Variant[];
+
+/** The built package's DataAsset shim and registered keys (what `DataAsset` passes the SDK). */
+function builtRegistration() {
+  const dir = `${REPO_ROOT}/dist/provider/resources`;
+  const { dataAssetResource } = require(`${dir}/dataAssetSchema.js`);
+  const { registeredKeys } = require(`${dir}/fields.js`);
+  const keys = registeredKeys(dataAssetResource) as {
+    inputs: Record<string, undefined>;
+    outputs: Record<string, undefined>;
+  };
+  return { shim: builtShims().dataAsset, keys };
+}
+
+/** DataAsset as 0.2.0 registered it, for the side-by-side: no `withoutStackCaptures`. */
+class DataAssetWithStackCaptures extends pulumi.dynamic.Resource {
+  constructor(name: string, args: Record<string, unknown>) {
+    const { shim, keys } = builtRegistration();
+    super(
+      shim,
+      name,
+      { ...keys.inputs, ...args, ...keys.outputs },
+      undefined,
+      "codeocean",
+      "DataAsset",
+    );
+  }
+}
+
+class QuietNoopResource extends NoopResource {
+  constructor(name: string, props: Record<string, unknown>) {
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    try {
+      super(name, props);
+    } finally {
+      Error.stackTraceLimit = limit;
+    }
+  }
+}
+
+function program(kind: Variant, prefix: string, count: number, pad = "") {
   return async () => {
+    const { keys } = builtRegistration();
     for (let i = 0; i < count; i++) {
       const args = assetArgs(`${prefix}-${i}`, i);
-      if (kind === "ours") new DataAsset(`asset-${i}`, args);
-      else new NoopResource(`asset-${i}`, args);
+      const name = `asset-${i}`;
+      if (kind === "ours") new DataAsset(name, args);
+      else if (kind === "oursStacks") new DataAssetWithStackCaptures(name, args);
+      else if (kind === "noopKeys")
+        new NoopResource(name, { ...keys.inputs, ...args, ...keys.outputs });
+      else if (kind === "noopWeight") new NoopResource(name, { ...args, pad });
+      else if (kind === "noopQuiet") new QuietNoopResource(name, args);
+      else new NoopResource(name, args);
     }
   };
 }
@@ -46,6 +112,8 @@ export interface PreviewRun {
   ratio: number;
   apiCalls: number;
   unchanged: boolean;
+  /** Seconds per variant in this round (ours and noop included). */
+  variants: Record<Variant, number>;
 }
 
 /** Replaces Pulumi's secret envelopes (ciphertext in an export) by "", so the host can take them. */
@@ -141,39 +209,49 @@ export async function runEngine(ctx: BenchContext & { cliDir?: string }): Promis
   const previews: PreviewRun[] = [];
   const ups: UpRun[] = [];
   let defaultParallelUp: UpRun | undefined;
-  const stateBytesPerResource: Record<Kind, number> = { ours: NaN, noop: NaN };
+  const stateBytesPerResource = {} as Record<Variant, number>;
   let hostMs: Record<Kind, number[]> = { ours: [], noop: [] };
   try {
     // The stacks to preview: created once, fast (assets named pv-* are ready at once, no limit).
-    ctx.log(`  §5 setting up the preview stacks (${P} resources each)`);
+    ctx.log(
+      `  §5 setting up the preview stacks (${P} resources each, ${VARIANTS.length} variants)`,
+    );
     emu.admin.addOutcome({ match: { namePrefix: "pv-" }, outcome: { kind: "ready", afterMs: 0 } });
     emu.admin.setRateLimit(null);
-    const stacks = {
-      ours: await session.stack("preview-ours", program("ours", "pv", P)),
-      noop: await session.stack("preview-noop", program("noop", "pv", P)),
-    };
-    for (const kind of ["ours", "noop"] as const)
-      await timed(`up of the ${kind} preview stack`, OP_TIMEOUT_MS, (signal) =>
-        stacks[kind].up({ signal, parallel: P }),
+    const stacks = {} as Record<Variant, Stack>;
+    const setUp = async (v: Variant, pad?: string) => {
+      stacks[v] = await session.stack(`preview-${v}`, program(v, `pv${v}`, P, pad));
+      await timed(`up of the ${v} preview stack`, OP_TIMEOUT_MS, (signal) =>
+        stacks[v].up({ signal, parallel: P }),
       );
+      stateBytesPerResource[v] = session.stateFileBytes(`preview-${v}`) / P;
+    };
+    for (const v of VARIANTS) if (v !== "noopWeight") await setUp(v);
+    // The padding is stored twice (inputs and the echoed outputs), as `__provider` is.
+    const padChars = Math.max(0, (stateBytesPerResource.ours - stateBytesPerResource.noop) / 2);
+    await setUp("noopWeight", "x".repeat(Math.round(padChars)));
     emu.admin.setRateLimit({ requestsPerSecond: SERVER_RPS, retryAfter: true });
 
     for (let r = 0; r < previewReps; r++) {
-      ctx.log(`  §5 preview ${r + 1}/${previewReps}`);
-      const times: Record<Kind, number> = { ours: 0, noop: 0 };
+      ctx.log(`  §5 preview round ${r + 1}/${previewReps}`);
+      const times = {} as Record<Variant, number>;
       let apiCalls = 0;
       let unchanged = true;
-      // Alternate which goes first, so a drift in machine load does not favour one side.
-      const order: Kind[] = r % 2 === 0 ? ["ours", "noop"] : ["noop", "ours"];
-      for (const kind of order) {
+      // Rotate and alternate the order, so a drift in machine load favours no variant.
+      const rotated = [
+        ...VARIANTS.slice(r % VARIANTS.length),
+        ...VARIANTS.slice(0, r % VARIANTS.length),
+      ];
+      for (const v of r % 2 ? rotated.reverse() : rotated) {
         emu.admin.clearJournal();
-        const { ms, result } = await timed(`preview of ${kind}`, OP_TIMEOUT_MS, (signal) =>
-          stacks[kind].preview({ signal }),
+        const { ms, result } = await timed(`preview of ${v}`, OP_TIMEOUT_MS, (signal) =>
+          stacks[v].preview({ signal }),
         );
-        times[kind] = ms / 1000;
-        if (kind === "ours") apiCalls = journalFigures(emu.admin.journal()).calls;
+        times[v] = ms / 1000;
+        if (v === "ours" || v === "oursStacks")
+          apiCalls = Math.max(apiCalls, journalFigures(emu.admin.journal()).calls);
         const summary = result.changeSummary as Record<string, number>;
-        const changed = Object.entries(summary).filter(([k, v]) => k !== "same" && v > 0);
+        const changed = Object.entries(summary).filter(([k, n]) => k !== "same" && n > 0);
         if (changed.length || summary.same !== P + 1) unchanged = false;
       }
       previews.push({
@@ -182,12 +260,11 @@ export async function runEngine(ctx: BenchContext & { cliDir?: string }): Promis
         ratio: times.ours / times.noop,
         apiCalls,
         unchanged,
+        variants: times,
       });
     }
 
     ctx.log("  §5 where preview time goes: state size, check + diff through the host");
-    for (const kind of ["ours", "noop"] as const)
-      stateBytesPerResource[kind] = session.stateFileBytes(`preview-${kind}`) / P;
     const exported = async (kind: Kind) =>
       (
         ((await stacks[kind].exportStack()).deployment as { resources?: StateResource[] })
@@ -309,30 +386,49 @@ export async function runEngine(ctx: BenchContext & { cliDir?: string }): Promis
     ],
   };
   const hostStat = { ours: stat(hostMs.ours), noop: stat(hostMs.noop) };
+  const variantS = (v: Variant) => stat(previews.map((r) => r.variants[v]));
+  // Each variant against the no-op of the same round, then the median over the rounds.
+  const overNoop = (v: Variant) => stat(previews.map((r) => r.variants[v] - r.variants.noop));
+  const perNoop = (v: Variant) => stat(previews.map((r) => r.variants[v] / r.variants.noop));
   const attribution: Table = {
-    title: `5b. Where the preview time goes (${P} resources; informational)`,
-    head: ["per resource", "ours", "no-op"],
-    rows: [
-      ["state-file bytes", num(stateBytesPerResource.ours, 0), num(stateBytesPerResource.noop, 0)],
+    title: `5b. Where the preview time goes (${P} resources, the same ${previews.length} rounds)`,
+    head: ["stack", "preview (s)", "− no-op (s)", "÷ no-op", "state B/resource"],
+    rows: VARIANTS.map((v) => [
+      PREVIEW_VARIANTS[v],
+      fmtStat(variantS(v), 2),
+      v === "noop" ? "–" : fmtStat(overNoop(v), 2),
+      v === "noop" ? "–" : fmtStat(perNoop(v), 2),
+      num(stateBytesPerResource[v], 0),
+    ]).concat([
       [
-        "check + diff through the provider host, all at once (ms)",
-        fmtStat(hostStat.ours, 2),
-        fmtStat(hostStat.noop, 2),
+        "check + diff through the provider host, per resource, all at once (ms)",
+        `ours ${fmtStat(hostStat.ours, 2)}`,
+        `no-op ${fmtStat(hostStat.noop, 2)}`,
+        "",
+        "",
       ],
-    ],
+    ]),
     notes: [
+      "Every round previews every stack once, in a rotating order; − and ÷ are taken within a round, the median over rounds is shown.",
+      "Stack captures: Pulumi's Node SDK takes `new Error().stack` for each of the 4 promises behind every registered property; under ts-node (how the language host runs TypeScript, and how this bench runs) source-map-support maps every frame. DataAsset now registers with `Error.stackTraceLimit` at 0 (provider/resources/register.ts).",
       "check + diff replay what a preview asks of the host for each resource of the exported stacks, against a warm host.",
     ],
   };
-  const previewGapS = pv((r) => r.oursS - r.noopS).median;
+  const split = {
+    before: overNoop("oursStacks").median,
+    outputs: overNoop("noopKeys").median,
+    weight: overNoop("noopWeight").median,
+    host: ((hostStat.ours.median - hostStat.noop.median) * P) / 1000,
+    bought: previews.length
+      ? stat(previews.map((r) => r.variants.oursStacks - r.variants.ours)).median
+      : NaN,
+    baseline: -overNoop("noopQuiet").median,
+  };
   const previewWhy =
-    `Ours takes ${num(previewGapS, 1)} s more for ${P} resources (${num((previewGapS * 1000) / P, 0)} ms each). ` +
-    `The provider's own check + diff in the host cost ${num(hostStat.ours.median, 1)} ms per resource vs ${num(hostStat.noop.median, 1)} ms ` +
-    `(≈ ${num(((hostStat.ours.median - hostStat.noop.median) * P) / 1000, 1)} s in all, and these calls run in parallel), so most of the gap is engine- and program-side: ` +
-    `each DataAsset's state entry is ${num(stateBytesPerResource.ours / 1000, 1)} kB vs ${num(stateBytesPerResource.noop / 1000, 1)} kB ` +
-    `(two copies of \`__provider\` and the full output set) for the engine to load, diff and send, and the DataAsset constructor adds Outputs ` +
-    `(\`source\` through apply + unsecret, a secret \`gcpClientSecret\` input per resource); the host also loads the implementation on its first call (§4). ` +
-    "This run does not split those further. None of it is the waiter or the throttle: a preview makes no API call.";
+    `Registered as 0.2.0 did, ours took ${num(split.before, 2)} s more than the no-op for ${P} resources. ` +
+    `The ~30 registered keys on a no-op cost ${num(split.outputs, 2)} s (the SDK's stack captures, 4 per key); ` +
+    `our state weight on a no-op ${num(split.weight, 2)} s; our check + diff in the host at most ${num(split.host, 2)} s (the calls overlap). ` +
+    `Registering without stack captures bought ${num(split.bought, 2)} s; the no-op baseline itself spends ${num(split.baseline, 2)} s on them.`;
   const bars: Bar[] = [
     bar(
       5,
@@ -359,7 +455,7 @@ export async function runEngine(ctx: BenchContext & { cliDir?: string }): Promis
       `with --parallel ${U}`,
       `Ours took ${num(up((r) => r.oursS).median, 1)} s against a no-op up of ${num(up((r) => r.noopS).median, 1)} s plus the ${num(idealSeconds(U), 1)} s ideal, ` +
         `with ${num(up((r) => r.calls).median, 0)} API calls (${num(up((r) => r.rateLimited).median, 0)} refused with 429). ` +
-        "The POSTs are paced by the client's adaptive rate, which starts at 10 req/s and is never told the server's 20.",
+        "The POSTs are paced by the client's adaptive rate, which starts at 10 req/s, doubles per second until the first 429 and is never told the server's 20.",
     ),
   ];
   return {

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { capsuleAttachmentResource, CapsuleAttachmentOutputs } from "./capsuleAttachmentSchema";
 import { OutputProperties, registeredKeys } from "./fields";
+import { withoutStackCaptures } from "./register";
 import { runtimeShim } from "./shim";
 
 /** The serialized provider (see shim.ts). */
@@ -35,14 +36,20 @@ export interface CapsuleAttachment extends OutputProperties<CapsuleAttachmentOut
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- see the interface above
 export class CapsuleAttachment extends pulumi.dynamic.Resource {
   constructor(name: string, args: CapsuleAttachmentArgs, opts?: pulumi.CustomResourceOptions) {
-    super(
-      capsuleAttachmentShim,
-      name,
-      { ...INPUT_KEYS, ...args, ...OUTPUT_KEYS },
-      opts,
-      "codeocean",
-      "CapsuleAttachment",
-    );
+    // Registration takes a stack trace per promise per property: see register.ts.
+    const restore = withoutStackCaptures();
+    try {
+      super(
+        capsuleAttachmentShim,
+        name,
+        { ...INPUT_KEYS, ...args, ...OUTPUT_KEYS },
+        opts,
+        "codeocean",
+        "CapsuleAttachment",
+      );
+    } finally {
+      restore();
+    }
   }
 }
 

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { dataAssetResource, DataAssetOutputs } from "./dataAssetSchema";
 import { DeclaredKeys, OutputProperties, registeredKeys } from "./fields";
+import { withoutStackCaptures } from "./register";
 import { runtimeShim } from "./shim";
 
 /** The serialized provider (see shim.ts). */
@@ -228,19 +229,25 @@ export interface DataAsset extends OutputProperties<DataAssetOutputs> {}
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- see the interface above
 export class DataAsset extends pulumi.dynamic.Resource {
   constructor(name: string, args: DataAssetArgs, opts?: pulumi.CustomResourceOptions) {
-    super(
-      dataAssetShim,
-      name,
-      {
-        ...INPUT_KEYS,
-        ...args,
-        ...splitClientSecret(args?.source),
-        ...OUTPUT_KEYS,
-      },
-      opts,
-      "codeocean",
-      "DataAsset",
-    );
+    // Registration takes a stack trace per promise per property: see register.ts.
+    const restore = withoutStackCaptures();
+    try {
+      super(
+        dataAssetShim,
+        name,
+        {
+          ...INPUT_KEYS,
+          ...args,
+          ...splitClientSecret(args?.source),
+          ...OUTPUT_KEYS,
+        },
+        opts,
+        "codeocean",
+        "DataAsset",
+      );
+    } finally {
+      restore();
+    }
   }
 
   /** Looks up an existing data asset by id, read-only (destroying the stack leaves it alone). */
