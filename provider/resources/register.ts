@@ -13,8 +13,12 @@
  * What is lost: frames in a leak report about one of our resources' internal promises (they
  * would point into the SDK), and frames of an error thrown synchronously inside the
  * constructor (for example by a legacy `transformations` callback) — its message is kept.
- * Not lost: the source position the SDK reports to the engine for each resource, which it
- * captures with its own limit.
+ * Not lost: the source position the SDK reports to the engine for each resource — newer
+ * SDKs (3.270 checked) capture it with their own limit (`Resource.callsites` raises it to
+ * Infinity). Older SDKs (3.139.0, the peer floor) capture it under the current limit and so
+ * report none for our resources; what they reported before was no user location either:
+ * their pattern skips at most one subclass constructor, so for any dynamic resource it
+ * named the subclass's own file (here dist/provider/resources/dataAsset.js).
  */
 export function withoutStackCaptures(): () => void {
   const limit = Error.stackTraceLimit;
