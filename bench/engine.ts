@@ -11,7 +11,6 @@
  *   In full mode one more `up` with the default parallelism shows that cap's cost.
  */
 import * as os from "os";
-import * as pulumi from "@pulumi/pulumi";
 import type { Stack } from "@pulumi/pulumi/automation";
 import { DataAsset } from "pulumi-codeocean";
 import type { RunningEmulator } from "../emulator";
@@ -28,6 +27,8 @@ import {
   journalFigures,
   timed,
 } from "./harness";
+import { withoutStackCaptures } from "../provider/resources/register";
+import { Registration, dataAssetWithStackCaptures } from "../test/helpers/registration";
 import { Bar, BenchContext, SectionResult, Table, bar, fmtStat, num, ratio, stat } from "./report";
 
 const OP_TIMEOUT_MS = 600_000;
@@ -50,53 +51,43 @@ const PREVIEW_VARIANTS = {
 type Variant = keyof typeof PREVIEW_VARIANTS;
 const VARIANTS = Object.keys(PREVIEW_VARIANTS) as Variant[];
 
-/** The built package's DataAsset shim and registered keys (what `DataAsset` passes the SDK). */
-function builtRegistration() {
-  const dir = `${REPO_ROOT}/dist/provider/resources`;
-  const { dataAssetResource } = require(`${dir}/dataAssetSchema.js`);
-  const { registeredKeys } = require(`${dir}/fields.js`);
-  const keys = registeredKeys(dataAssetResource) as {
-    inputs: Record<string, undefined>;
-    outputs: Record<string, undefined>;
-  };
-  return { shim: builtShims().dataAsset, keys };
-}
+let built:
+  (Registration & { WithStackCaptures: ReturnType<typeof dataAssetWithStackCaptures> }) | undefined;
 
-/** DataAsset as 0.2.0 registered it, for the side-by-side: no `withoutStackCaptures`. */
-class DataAssetWithStackCaptures extends pulumi.dynamic.Resource {
-  constructor(name: string, args: Record<string, unknown>) {
-    const { shim, keys } = builtRegistration();
-    super(
-      shim,
-      name,
-      { ...keys.inputs, ...args, ...keys.outputs },
-      undefined,
-      "codeocean",
-      "DataAsset",
-    );
+/** The built package's DataAsset shim and registered keys (what `DataAsset` passes the SDK), once. */
+function builtRegistration() {
+  if (!built) {
+    const dir = `${REPO_ROOT}/dist/provider/resources`;
+    const { dataAssetResource } = require(`${dir}/dataAssetSchema.js`);
+    const { registeredKeys } = require(`${dir}/fields.js`);
+    const registration: Registration = {
+      shim: builtShims().dataAsset,
+      keys: registeredKeys(dataAssetResource),
+    };
+    built = { ...registration, WithStackCaptures: dataAssetWithStackCaptures(registration) };
   }
+  return built;
 }
 
 class QuietNoopResource extends NoopResource {
   constructor(name: string, props: Record<string, unknown>) {
-    const limit = Error.stackTraceLimit;
-    Error.stackTraceLimit = 0;
+    const restore = withoutStackCaptures();
     try {
       super(name, props);
     } finally {
-      Error.stackTraceLimit = limit;
+      restore();
     }
   }
 }
 
 function program(kind: Variant, prefix: string, count: number, pad = "") {
   return async () => {
-    const { keys } = builtRegistration();
+    const { keys, WithStackCaptures } = builtRegistration();
     for (let i = 0; i < count; i++) {
       const args = assetArgs(`${prefix}-${i}`, i);
       const name = `asset-${i}`;
       if (kind === "ours") new DataAsset(name, args);
-      else if (kind === "oursStacks") new DataAssetWithStackCaptures(name, args);
+      else if (kind === "oursStacks") new WithStackCaptures(name, args);
       else if (kind === "noopKeys")
         new NoopResource(name, { ...keys.inputs, ...args, ...keys.outputs });
       else if (kind === "noopWeight") new NoopResource(name, { ...args, pad });
@@ -107,9 +98,6 @@ function program(kind: Variant, prefix: string, count: number, pad = "") {
 }
 
 export interface PreviewRun {
-  oursS: number;
-  noopS: number;
-  ratio: number;
   apiCalls: number;
   unchanged: boolean;
   /** Seconds per variant in this round (ours and noop included). */
@@ -255,9 +243,6 @@ export async function runEngine(ctx: BenchContext & { cliDir?: string }): Promis
         if (changed.length || summary.same !== P + 1) unchanged = false;
       }
       previews.push({
-        oursS: times.ours,
-        noopS: times.noop,
-        ratio: times.ours / times.noop,
         apiCalls,
         unchanged,
         variants: times,
@@ -323,7 +308,7 @@ export async function runEngine(ctx: BenchContext & { cliDir?: string }): Promis
 
   const pv = (f: (r: PreviewRun) => number) => stat(previews.map(f));
   const up = (f: (r: UpRun) => number) => stat(ups.map(f));
-  const previewRatio = pv((r) => r.ratio);
+  const previewRatio = pv((r) => r.variants.ours / r.variants.noop);
   const upRatio = up((r) => r.ratio);
   const previewCalls = Math.max(...previews.map((r) => r.apiCalls));
   const allUnchanged = previews.every((r) => r.unchanged);
@@ -334,11 +319,11 @@ export async function runEngine(ctx: BenchContext & { cliDir?: string }): Promis
       `preview, ${P} unchanged resources`,
       String(previews.length),
       fmtStat(
-        pv((r) => r.oursS),
+        pv((r) => r.variants.ours),
         2,
       ),
       fmtStat(
-        pv((r) => r.noopS),
+        pv((r) => r.variants.noop),
         2,
       ),
       "–",
@@ -419,9 +404,7 @@ export async function runEngine(ctx: BenchContext & { cliDir?: string }): Promis
     outputs: overNoop("noopKeys").median,
     weight: overNoop("noopWeight").median,
     host: ((hostStat.ours.median - hostStat.noop.median) * P) / 1000,
-    bought: previews.length
-      ? stat(previews.map((r) => r.variants.oursStacks - r.variants.ours)).median
-      : NaN,
+    bought: stat(previews.map((r) => r.variants.oursStacks - r.variants.ours)).median,
     baseline: -overNoop("noopQuiet").median,
   };
   const previewWhy =

@@ -4,6 +4,7 @@ import { CapsuleAttachment } from "../../../provider/resources/capsuleAttachment
 import { dataAssetResource } from "../../../provider/resources/dataAssetSchema";
 import { registeredKeys } from "../../../provider/resources/fields";
 import { withoutStackCaptures } from "../../../provider/resources/register";
+import { dataAssetWithStackCaptures } from "../../helpers/registration";
 
 const ARGS = {
   name: "reads",
@@ -42,19 +43,10 @@ function framesFormatted(f: () => void): number[] {
   return seen;
 }
 
-class DataAssetWithStackCaptures extends pulumi.dynamic.Resource {
-  constructor(name: string, args: Record<string, unknown>) {
-    const keys = registeredKeys(dataAssetResource);
-    super(
-      dataAssetShim,
-      name,
-      { ...keys.inputs, ...args, ...keys.outputs },
-      undefined,
-      "codeocean",
-      "DataAsset",
-    );
-  }
-}
+const DataAssetWithStackCaptures = dataAssetWithStackCaptures({
+  shim: dataAssetShim,
+  keys: registeredKeys(dataAssetResource),
+});
 
 describe("registering a resource without the SDK's per-promise stack captures", () => {
   it("formats no stack frames but the SDK's own source-position capture", () => {
