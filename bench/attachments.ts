@@ -13,8 +13,8 @@ import { CodeOceanClient } from "../provider/api/client";
 import {
   SERVER_RPS,
   TOKEN,
-  benchEmulator,
-  configuredHost,
+  withBenchEmulator,
+  withConfiguredHost,
   journalFigures,
   providerTexts,
   checkThenCreateAll,
@@ -41,72 +41,69 @@ export interface AttachmentsRun {
 }
 
 export async function attachmentsRun(mountMs: number): Promise<AttachmentsRun> {
-  const emu = await benchEmulator({
-    readyAfterMs: 0,
-    attachReadyAfterMs: mountMs,
-    rateLimit: null,
-  });
-  try {
-    // Setup, not measured: 50 ready assets with distinct mounts.
-    const client = new CodeOceanClient({
-      domain: emu.url,
-      token: TOKEN,
-      throttle: { requestsPerSecond: 1_000, maxConcurrent: 16, adaptive: false },
-    });
-    const ids = await Promise.all(
-      Array.from({ length: ATTACHMENTS }, async (_, i) => {
-        const a = await client.createDataAsset({
-          name: `attach-${i}`,
-          mount: `mount${i}`,
-          tags: [],
-          source: { aws: { bucket: "acme-rna-reads", prefix: `a/${i}/` } },
-        });
-        const ready = await client.getDataAsset(a.id);
-        if (ready.state !== "ready") throw new Error(`setup: asset ${a.id} is ${ready.state}`);
-        return a.id;
-      }),
-    );
-    client.close();
-    emu.admin.setRateLimit({ requestsPerSecond: SERVER_RPS, retryAfter: true });
-
-    const host = await configuredHost(emu);
-    try {
-      const { capsuleAttachment } = await providerTexts();
-      const run = await checkThenCreateAll(
-        host,
-        emu,
-        "CapsuleAttachment",
-        ids.map((dataAssetId) => ({
-          __provider: capsuleAttachment,
-          capsuleId: SEED_IDS.capsule,
-          dataAssetId,
-        })),
-        120_000,
+  return withBenchEmulator(
+    {
+      readyAfterMs: 0,
+      attachReadyAfterMs: mountMs,
+      rateLimit: null,
+    },
+    async (emu) => {
+      // Setup, not measured: 50 ready assets with distinct mounts.
+      const client = new CodeOceanClient({
+        domain: emu.url,
+        token: TOKEN,
+        throttle: { requestsPerSecond: 1_000, maxConcurrent: 16, adaptive: false },
+      });
+      const ids = await Promise.all(
+        Array.from({ length: ATTACHMENTS }, async (_, i) => {
+          const a = await client.createDataAsset({
+            name: `attach-${i}`,
+            mount: `mount${i}`,
+            tags: [],
+            source: { aws: { bucket: "acme-rna-reads", prefix: `a/${i}/` } },
+          });
+          const ready = await client.getDataAsset(a.id);
+          if (ready.state !== "ready") throw new Error(`setup: asset ${a.id} is ${ready.state}`);
+          return a.id;
+        }),
       );
-      const f = journalFigures(emu.admin.journal());
-      const attachments = emu.admin
-        .attachments()
-        .filter((a) => a.targetKind === "capsule" && a.targetId === SEED_IDS.capsule);
-      return {
-        mountMs,
-        wallS: run.wallS,
-        attachCalls: f.byRoute[ATTACH_ROUTE] ?? 0,
-        calls: f.calls,
-        rateLimited: f.rateLimited,
-        failedCreates: run.failedCreates,
-        attached: attachments.length,
-        readyAttached: attachments.filter((a) => a.ready).length,
-        allReadyInOutputs: run.results.every(
-          (r) => r.status === "fulfilled" && r.value.properties.ready === true,
-        ),
-        ...(run.firstError ? { firstError: run.firstError } : {}),
-      };
-    } finally {
-      await host.stop();
-    }
-  } finally {
-    await emu.stop();
-  }
+      client.close();
+      emu.admin.setRateLimit({ requestsPerSecond: SERVER_RPS, retryAfter: true });
+
+      return withConfiguredHost(emu, async (host) => {
+        const { capsuleAttachment } = await providerTexts();
+        const run = await checkThenCreateAll(
+          host,
+          emu,
+          "CapsuleAttachment",
+          ids.map((dataAssetId) => ({
+            __provider: capsuleAttachment,
+            capsuleId: SEED_IDS.capsule,
+            dataAssetId,
+          })),
+          120_000,
+        );
+        const f = journalFigures(emu.admin.journal());
+        const attachments = emu.admin
+          .attachments()
+          .filter((a) => a.targetKind === "capsule" && a.targetId === SEED_IDS.capsule);
+        return {
+          mountMs,
+          wallS: run.wallS,
+          attachCalls: f.byRoute[ATTACH_ROUTE] ?? 0,
+          calls: f.calls,
+          rateLimited: f.rateLimited,
+          failedCreates: run.failedCreates,
+          attached: attachments.length,
+          readyAttached: attachments.filter((a) => a.ready).length,
+          allReadyInOutputs: run.results.every(
+            (r) => r.status === "fulfilled" && r.value.properties.ready === true,
+          ),
+          ...(run.firstError ? { firstError: run.firstError } : {}),
+        };
+      });
+    },
+  );
 }
 
 export async function runAttachments(ctx: BenchContext): Promise<SectionResult> {

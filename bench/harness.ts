@@ -33,6 +33,19 @@ export function benchEmulator(opts: EmulatorOptions = {}): Promise<RunningEmulat
   });
 }
 
+/** Runs `fn` against a fresh bench emulator (`opts` over benchEmulator's), stopped afterwards. */
+export async function withBenchEmulator<T>(
+  opts: EmulatorOptions,
+  fn: (emu: RunningEmulator) => Promise<T>,
+): Promise<T> {
+  const emu = await benchEmulator(opts);
+  try {
+    return await fn(emu);
+  } finally {
+    await emu.stop();
+  }
+}
+
 /**
  * The best any client could do for N creates against a server limited to 20 requests/s,
  * in seconds, counting the creates themselves: every POST passes the limit ((N − 1) ÷ 20 s
@@ -94,6 +107,19 @@ export async function configuredHost(emu: RunningEmulator): Promise<Host> {
     throw error;
   }
   return host;
+}
+
+/** Runs `fn` with a fresh provider host configured for `emu`, stopped afterwards. */
+export async function withConfiguredHost<T>(
+  emu: RunningEmulator,
+  fn: (host: Host) => Promise<T>,
+): Promise<T> {
+  const host = await configuredHost(emu);
+  try {
+    return await fn(host);
+  } finally {
+    await host.stop();
+  }
 }
 
 export interface ConcurrentCreates {

@@ -13,8 +13,8 @@ import {
   READY_AFTER_MS,
   SERVER_RPS,
   assetArgs,
-  benchEmulator,
-  configuredHost,
+  withBenchEmulator,
+  withConfiguredHost,
   idealSeconds,
   journalFigures,
   providerTexts,
@@ -71,10 +71,8 @@ function detectionLags(entries: JournalEntry[]): number[] {
 }
 
 export async function manyAssetsRun(n: number, tag: string): Promise<ManyAssetsRun> {
-  const emu = await benchEmulator();
-  try {
-    const host = await configuredHost(emu);
-    try {
+  return withBenchEmulator({}, (emu) =>
+    withConfiguredHost(emu, async (host) => {
       const { dataAsset } = await providerTexts();
       const run = await checkThenCreateAll(
         host,
@@ -111,12 +109,8 @@ export async function manyAssetsRun(n: number, tag: string): Promise<ManyAssetsR
           ) / 1000,
         ...(run.firstError ? { firstError: run.firstError } : {}),
       };
-    } finally {
-      await host.stop();
-    }
-  } finally {
-    await emu.stop();
-  }
+    }),
+  );
 }
 
 export async function runManyAssets(ctx: BenchContext): Promise<SectionResult> {

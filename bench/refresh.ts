@@ -11,9 +11,9 @@ import * as os from "os";
 import {
   SERVER_RPS,
   assetArgs,
-  benchEmulator,
+  withBenchEmulator,
+  withConfiguredHost,
   checkThenCreateAll,
-  configuredHost,
   journalFigures,
   providerTexts,
 } from "./harness";
@@ -40,12 +40,9 @@ async function pool<T>(items: T[], width: number, fn: (item: T) => Promise<void>
 }
 
 async function refreshRun(n: number, tag: string): Promise<RefreshRun> {
-  const emu = await benchEmulator({ readyAfterMs: 0, rateLimit: null });
-  try {
+  return withBenchEmulator({ readyAfterMs: 0, rateLimit: null }, async (emu) => {
     const { dataAsset } = await providerTexts();
-    const maker = await configuredHost(emu);
-    let created: { id: string; properties: Record<string, unknown> }[];
-    try {
+    const created = await withConfiguredHost(emu, async (maker) => {
       const run = await checkThenCreateAll(
         maker,
         emu,
@@ -56,18 +53,15 @@ async function refreshRun(n: number, tag: string): Promise<RefreshRun> {
         })),
         300_000,
       );
-      created = run.results.map((r) => {
+      return run.results.map((r) => {
         if (r.status === "rejected") throw r.reason;
         return r.value;
       });
-    } finally {
-      await maker.stop();
-    }
+    });
     const archived = new Set(created.filter((_, i) => i % 10 === 3).map((c) => c.id));
     for (const id of archived) emu.admin.updateAsset(id, { archived: true });
     emu.admin.setRateLimit({ requestsPerSecond: SERVER_RPS, retryAfter: true });
-    const host = await configuredHost(emu);
-    try {
+    return withConfiguredHost(emu, async (host) => {
       emu.admin.clearJournal();
       let archivedSeen = 0;
       let wrong = 0;
@@ -90,12 +84,8 @@ async function refreshRun(n: number, tag: string): Promise<RefreshRun> {
         archivedSeen,
         wrong,
       };
-    } finally {
-      await host.stop();
-    }
-  } finally {
-    await emu.stop();
-  }
+    });
+  });
 }
 
 export async function runRefresh(ctx: BenchContext): Promise<SectionResult> {
