@@ -8,29 +8,14 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { nameQuery } from "./api/client";
+import { AssetBasics, assetBasics } from "./assetView";
 import { CodeOceanError } from "./api/errors";
 import type { DataAsset, Provenance, SourceBucket } from "./api/schemas";
 import { configFingerprint, ConfigSource } from "./config";
 import { ProviderRuntime } from "./providerRuntime";
 
 /** A data asset as a lookup returns it. */
-export interface DataAssetInfo {
-  /** The asset's id. */
-  id: string;
-  /** Display name. */
-  name: string;
-  /** Default mount folder under `/data`. */
-  mount: string;
-  /** Description (`""` when none). */
-  description: string;
-  /** Tags. */
-  tags: string[];
-  /** Custom metadata values by field name. */
-  customMetadata: Record<string, string | number>;
-  /** `draft`, `ready` or `failed`. */
-  state: string;
-  /** `dataset`, `result`, `combined` or `model`. */
-  type: string;
+export interface DataAssetInfo extends AssetBasics {
   /** Creation time, epoch seconds. */
   created: number;
   /** Size in bytes; -1 while unknown. */
@@ -69,14 +54,7 @@ export interface SearchDataAssetsArgs {
 
 function info(a: DataAsset): DataAssetInfo {
   return {
-    id: a.id,
-    name: a.name,
-    mount: a.mount,
-    description: a.description,
-    tags: a.tags,
-    customMetadata: a.customMetadata,
-    state: a.state,
-    type: a.type,
+    ...assetBasics(a),
     created: a.created,
     size: a.size,
     files: a.files,

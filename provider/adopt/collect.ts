@@ -6,6 +6,7 @@
 import { effectivePermissions } from "../resources/dataAssetSchema";
 import type { CodeOceanClient } from "../api/client";
 import type { DataAsset, Permissions } from "../api/schemas";
+import { assetBasics } from "../assetView";
 import type { AdoptedAsset } from "./generate";
 
 export interface Selection {
@@ -89,15 +90,8 @@ export function toAdopted(
   permissions: AdoptedAsset["permissions"],
 ): AdoptedAsset {
   return {
-    id: a.id,
-    name: a.name,
-    mount: a.mount,
-    description: a.description,
-    tags: a.tags,
-    customMetadata: a.customMetadata,
+    ...assetBasics(a),
     archived,
-    state: a.state,
-    type: a.type,
     sourceBucket: a.sourceBucket,
     computation: a.provenance.computation,
     containedDataAssetIds: a.containedDataAssetIds,

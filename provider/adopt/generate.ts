@@ -5,22 +5,13 @@
  * shows none. Pure (no I/O): the same assets and options give the same bytes.
  */
 import { arr, bool, Entry, Literal, num, obj, print, str } from "./format";
+import type { AssetBasics } from "../assetView";
 import { compareText, resourceNames } from "./names";
 
 /** What codeocean-adopt learned about one asset. */
-export interface AdoptedAsset {
-  id: string;
-  name: string;
-  mount: string;
-  description: string;
-  tags: string[];
-  customMetadata: Record<string, string | number>;
+export interface AdoptedAsset extends AssetBasics {
   /** Found among the archived assets. */
   archived: boolean;
-  /** `draft`, `ready` or `failed`. */
-  state: string;
-  /** `dataset`, `result`, `combined` or `model`. */
-  type: string;
   sourceBucket: { origin: string; bucket: string; prefix: string; external: boolean } | null;
   /** A result's computation (run) id, `""` when none. */
   computation: string;
