@@ -42,11 +42,11 @@ export const DEFAULT_THROTTLE: ThrottleOptions = {
 };
 
 /** Growth factor per second of saturated traffic during slow start. */
-export const SLOW_START_GROWTH = 2;
+const SLOW_START_GROWTH = 2;
 /** Multiplier applied to the rate on the first 429 (the end of slow start). */
-export const SLOW_START_CUT = 0.4;
+const SLOW_START_CUT = 0.4;
 /** Multiplier applied to the rate on a later 429. */
-export const DECREASE = 0.7;
+const DECREASE = 0.7;
 
 export class Throttle {
   readonly options: ThrottleOptions;
@@ -54,7 +54,7 @@ export class Throttle {
   private inFlight = 0;
   /** Requests waiting for a place in flight. */
   private readonly waitingForSlot: (() => void)[] = [];
-  /** Requests in flight-count waiting for their moment under the rate, oldest first. */
+  /** Requests holding a place in flight, waiting for their turn under the rate, oldest first. */
   private readonly waitingForRate: (() => void)[] = [];
   private timer: ReturnType<typeof setTimeout> | undefined;
   private lastDecrease = -Infinity;
