@@ -8,7 +8,6 @@
  */
 import * as os from "os";
 import { CodeOceanClient, TargetKind } from "./api/client";
-import { apiBaseUrl } from "./api/endpoint";
 import { ConfigurationError } from "./api/errors";
 import { redact } from "./api/redact";
 import type { CustomMetadataField } from "./api/schemas";
@@ -31,6 +30,10 @@ import {
   ReadinessEstimate,
   scaledSchedule,
 } from "./waiter";
+
+/** What the engine sizes its default parallelism by; read once, on first use, not per check. */
+let cpuCores: number | undefined;
+const cores = () => (cpuCores ??= os.cpus().length);
 
 type Env = Record<string, string | undefined>;
 
@@ -97,11 +100,6 @@ export class ProviderRuntime {
     return this.built;
   }
 
-  /** The API base URL, without building a client (undefined when not configured). */
-  get baseUrl(): string | undefined {
-    return this.settings && apiBaseUrl(this.settings.domain, this.settings.allowInsecureHttp);
-  }
-
   /** The deployment's custom-metadata schema, fetched once; undefined (with one note) if unreachable. */
   customMetadataSchema(): Promise<CustomMetadataField[] | undefined> {
     // A configuration error (e.g. plain http to a remote host) fails the check; an
@@ -136,11 +134,11 @@ export class ProviderRuntime {
    */
   notePlannedCreate(): void {
     this.plannedCreates++;
-    const enginePlaces = 4 * os.cpus().length;
+    const enginePlaces = 4 * cores();
     if (this.plannedCreates === enginePlaces + 1 && this.createsStarted === 0) {
       setImmediate(() =>
         console.error(
-          `pulumi-codeocean: this update creates more than ${enginePlaces} data assets, and Pulumi runs ${enginePlaces} operations at once by default (4 × ${os.cpus().length} CPU cores). ` +
+          `pulumi-codeocean: this update creates more than ${enginePlaces} data assets, and Pulumi runs ${enginePlaces} operations at once by default (4 × ${cores()} CPU cores). ` +
             `Each create waits until Code Ocean has imported its asset, so the rest queue behind them: run \`pulumi up --parallel ${Math.max(100, enginePlaces * 4)}\` (or set PULUMI_PARALLEL) unless you already did. The request rate stays shared and bounded either way.`,
         ),
       );
