@@ -26,6 +26,7 @@ import type {
   UpdateInput,
   ValidationContext,
 } from "./validate";
+import { isObject, notReadyDetail } from "./validate";
 
 export type TargetKind = "capsule" | "pipeline";
 
@@ -443,10 +444,9 @@ export class EmulatorState {
       }
     }
     if (rec.wire.state !== "ready") {
-      const why = rec.wire.failure_reason ? `: ${rec.wire.failure_reason}` : "";
       throw new ApiError(
         400,
-        `data asset ${id} is not ready (state: ${rec.wire.state}${why}); permissions can be set once it is ready`,
+        `data asset ${id} is not ready (${notReadyDetail(rec.wire)}); permissions can be set once it is ready`,
         { state: rec.wire.state },
       );
     }
@@ -504,10 +504,9 @@ export class EmulatorState {
     for (const [i, e] of entries.entries()) {
       const rec = this.mustRecord(e.id);
       if (rec.wire.state !== "ready") {
-        const why = rec.wire.failure_reason ? `: ${rec.wire.failure_reason}` : "";
         throw badRequest(
           `[${i}].id`,
-          `data asset ${e.id} is not ready (state: ${rec.wire.state}${why}) and cannot be attached`,
+          `data asset ${e.id} is not ready (${notReadyDetail(rec.wire)}) and cannot be attached`,
         );
       }
       const mount = e.mount ?? rec.wire.mount;
@@ -694,15 +693,13 @@ export class EmulatorState {
  * must still have the wire shape, or GET would serve something no client could parse.
  */
 function checkPermissionsPatch(patch: PermissionsPatch): void {
-  const isObj = (v: unknown): v is Record<string, unknown> =>
-    typeof v === "object" && v !== null && !Array.isArray(v);
-  if (!isObj(patch)) throw new Error("permissions patch must be an object");
+  if (!isObject(patch)) throw new Error("permissions patch must be an object");
   const list = (key: "users" | "groups", idKey: string) => {
     const v: unknown = patch[key];
     if (v === undefined) return;
     if (
       !Array.isArray(v) ||
-      !v.every((e) => isObj(e) && typeof e[idKey] === "string" && typeof e.role === "string")
+      !v.every((e) => isObject(e) && typeof e[idKey] === "string" && typeof e.role === "string")
     ) {
       throw new Error(`permissions ${key} must be an array of {${idKey}: string, role: string}`);
     }

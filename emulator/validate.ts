@@ -30,6 +30,11 @@ export function stripNulls(value: unknown): unknown {
   return out;
 }
 
+/** "state: failed: reason" — why an asset that must be ready is not, for error messages. */
+export function notReadyDetail(w: Pick<WireDataAsset, "state" | "failure_reason">): string {
+  return `state: ${w.state}${w.failure_reason ? `: ${w.failure_reason}` : ""}`;
+}
+
 export function isObject(v: unknown): v is Obj {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
@@ -239,10 +244,9 @@ function validateCombined(body: Obj, ctx: ValidationContext): CreateSource {
       );
     }
     if (asset.state !== "ready") {
-      const why = asset.failure_reason ? `: ${asset.failure_reason}` : "";
       throw badRequest(
         at,
-        `refers to data asset ${id}, which is not ready (state: ${asset.state}${why})`,
+        `refers to data asset ${id}, which is not ready (${notReadyDetail(asset)})`,
       );
     }
     components.push(asset);
@@ -349,14 +353,11 @@ export function validateCreate(raw: unknown, ctx: ValidationContext): CreateInpu
   return input;
 }
 
-function optInteger(o: Obj, key: string, field: string, min: number): number | undefined {
+function optPositiveInteger(o: Obj, key: string, field: string): number | undefined {
   const v = o[key];
   if (v === undefined) return undefined;
-  if (typeof v !== "number" || !Number.isInteger(v) || v < min) {
-    throw badRequest(
-      field,
-      min > 0 ? "must be a positive integer" : `must be an integer >= ${min}`,
-    );
+  if (typeof v !== "number" || !Number.isInteger(v) || v < 1) {
+    throw badRequest(field, "must be a positive integer");
   }
   return v;
 }
@@ -420,7 +421,7 @@ function validateResultsInfo(raw: unknown, ctx: ValidationContext): ResultsInfoI
     if (!name) throw badRequest(`${at}.name`, "is required");
     const capsule = optString(p, "capsule_id", `${at}.capsule_id`);
     if (!capsule) throw badRequest(`${at}.capsule_id`, "is required");
-    const version = optInteger(p, "version", `${at}.version`, 1);
+    const version = optPositiveInteger(p, "version", `${at}.version`);
     const isPublic = optBool(p, "public", `${at}.public`);
     const parameters = validateParameters(p, `${at}.parameters`);
     const out: PipelineProcess = { name, capsule_id: capsule };
@@ -432,7 +433,7 @@ function validateResultsInfo(raw: unknown, ctx: ValidationContext): ResultsInfoI
   const out: ResultsInfoInput = { dataAssets };
   if (capsuleId !== undefined) out.capsuleId = capsuleId;
   if (pipelineId !== undefined) out.pipelineId = pipelineId;
-  const version = optInteger(raw, "version", `${f}.version`, 1);
+  const version = optPositiveInteger(raw, "version", `${f}.version`);
   if (version !== undefined) out.version = version;
   const commit = optString(raw, "commit", `${f}.commit`);
   if (commit !== undefined) out.commit = commit;
