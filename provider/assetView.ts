@@ -1,4 +1,12 @@
-import type { DataAsset } from "./api/schemas";
+import type { DataAsset, SourceBucket } from "./api/schemas";
+
+/** `sourceBucket` when Code Ocean gives none (outputs never hold null there). */
+export const NO_SOURCE_BUCKET: SourceBucket = {
+  origin: "",
+  bucket: "",
+  prefix: "",
+  external: false,
+};
 
 /** What every camelCase view of a data asset carries (lookups, codeocean-adopt). */
 export interface AssetBasics {

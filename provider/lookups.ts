@@ -8,7 +8,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { nameQuery } from "./api/client";
-import { AssetBasics, assetBasics } from "./assetView";
+import { AssetBasics, NO_SOURCE_BUCKET, assetBasics } from "./assetView";
 import { CodeOceanError } from "./api/errors";
 import type { DataAsset, Provenance, SourceBucket } from "./api/schemas";
 import { configFingerprint, ConfigSource } from "./config";
@@ -60,7 +60,7 @@ function info(a: DataAsset): DataAssetInfo {
     files: a.files,
     owner: a.owner,
     external: a.sourceBucket?.external ?? false,
-    sourceBucket: a.sourceBucket ?? { origin: "", bucket: "", prefix: "", external: false },
+    sourceBucket: a.sourceBucket ?? NO_SOURCE_BUCKET,
     provenance: a.provenance,
   };
 }

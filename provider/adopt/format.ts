@@ -47,7 +47,8 @@ export const obj = (entries: Entry[], expanded = false): Literal => ({
 const INVISIBLE =
   /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/gu;
 
-const hex4 = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`;
+/** A character as a `\\uXXXX` escape. */
+export const hex4 = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`;
 
 /** A string literal as Prettier writes it: double quotes unless the text holds more of them than single ones. */
 export function quote(value: string): string {

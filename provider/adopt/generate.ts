@@ -4,7 +4,7 @@
  * inputs, so that the first `up` adopts everything without a change and the next `preview`
  * shows none. Pure (no I/O): the same assets and options give the same bytes.
  */
-import { arr, bool, Entry, Literal, num, obj, print, str } from "./format";
+import { arr, bool, Entry, hex4, Literal, num, obj, print, str } from "./format";
 import type { AssetBasics } from "../assetView";
 import { compareText, resourceNames } from "./names";
 
@@ -162,12 +162,7 @@ function describe(a: AdoptedAsset): string[] {
 
 /** Text for a comment: control and invisible characters shown as escapes, `*\/` broken. */
 function commentSafe(text: string): string {
-  return text
-    .replace(
-      /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu,
-      (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
-    )
-    .replace(/\*\//g, "*\\/");
+  return text.replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu, hex4).replace(/\*\//g, "*\\/");
 }
 
 /** `--query 'name:"reads"'` as a POSIX shell would take it. */

@@ -27,6 +27,7 @@ import {
   typeError,
   typeErrorOnly,
 } from "./inputs";
+import { NO_SOURCE_BUCKET } from "../assetView";
 
 const MetadataValue = z.union([z.string(), z.number().finite()], {
   error: "must be a string, or a number (dates as epoch seconds, e.g. 1676246400)",
@@ -105,7 +106,6 @@ function samePermissions(a: DataAssetPermissions | null, b: DataAssetPermissions
 }
 
 const field = fieldsOf<RemoteDataAsset>();
-const NO_SOURCE_BUCKET = { origin: "", bucket: "", prefix: "", external: false };
 const NO_PROVENANCE = {
   capsule: "",
   pipeline: "",
