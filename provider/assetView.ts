@@ -1,4 +1,4 @@
-import type { DataAsset, SourceBucket } from "./api/schemas";
+import type { DataAsset, MetadataValue, SourceBucket } from "./api/schemas";
 
 /** `sourceBucket` when Code Ocean gives none (outputs never hold null there). */
 export const NO_SOURCE_BUCKET: SourceBucket = {
@@ -21,7 +21,7 @@ export interface AssetBasics {
   /** Tags. */
   tags: string[];
   /** Custom metadata values by field name. */
-  customMetadata: Record<string, string | number>;
+  customMetadata: Record<string, MetadataValue>;
   /** `draft`, `ready` or `failed`. */
   state: string;
   /** `dataset`, `result`, `combined` or `model`. */

@@ -124,13 +124,17 @@ export function searchDataAssets(args: SearchDataAssetsArgs = {}): Promise<DataA
     ];
     const wanted = Object.entries(args.customMetadata ?? {});
     const found: DataAssetInfo[] = [];
-    for await (const a of rt.client.searchDataAssets({
-      query: terms.join(" ") || undefined,
-      archived: args.archived ?? false,
-      type: args.type,
-      filters: wanted.map(([key, value]) => ({ key, value })),
-      limit: Math.min(1000, args.limit ?? 100),
-    })) {
+    const unreadable: string[] = [];
+    for await (const a of rt.client.searchDataAssets(
+      {
+        query: terms.join(" ") || undefined,
+        archived: args.archived ?? false,
+        type: args.type,
+        filters: wanted.map(([key, value]) => ({ key, value })),
+        limit: Math.min(1000, args.limit ?? 100),
+      },
+      { onUnreadable: (r) => unreadable.push(r.id ?? "(without an id)"), wanted: args.limit },
+    )) {
       // Search is fuzzy; what was asked for exactly is checked here.
       if (args.name !== undefined && a.name !== args.name) continue;
       if (args.tags && !args.tags.every((t) => a.tags.includes(t))) continue;

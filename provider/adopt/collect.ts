@@ -4,7 +4,7 @@
  * adaptive request budget, redaction), with progress lines for large estates.
  */
 import { effectivePermissions } from "../resources/dataAssetSchema";
-import type { CodeOceanClient } from "../api/client";
+import type { CodeOceanClient, UnreadableResult } from "../api/client";
 import type { DataAsset, Permissions } from "../api/schemas";
 import { assetBasics } from "../assetView";
 import type { AdoptedAsset } from "./generate";
@@ -42,7 +42,14 @@ export async function collectAssets(
   const found = new Map<string, { asset: DataAsset; archived: boolean }>();
   const query = searchQuery(selection);
   for (const archived of selection.includeArchived ? [false, true] : [false]) {
-    for await (const asset of client.searchDataAssets({ query, archived, limit: PAGE_SIZE })) {
+    const skipped = (r: UnreadableResult) =>
+      progress(
+        `skipped asset ${r.id ?? "(without an id)"}: this version of pulumi-codeocean cannot read it (${r.detail})`,
+      );
+    for await (const asset of client.searchDataAssets(
+      { query, archived, limit: PAGE_SIZE },
+      { onUnreadable: skipped },
+    )) {
       // Search is fuzzy; the tags asked for are checked exactly.
       if (!selection.tags.every((t) => asset.tags.includes(t))) continue;
       if (found.has(asset.id)) continue;

@@ -6,6 +6,7 @@
  */
 import { arr, bool, Entry, hex4, Literal, num, obj, print, str } from "./format";
 import type { AssetBasics } from "../assetView";
+import type { MetadataValue } from "../api/schemas";
 import { compareText, resourceNames } from "./names";
 
 /** What codeocean-adopt learned about one asset. */
@@ -96,6 +97,12 @@ export function adoptedDataAssets(
 }
 `.split("\n");
 
+/** A custom metadata value: a string, a number, or a list of them (a field with several values). */
+function metadataLiteral(v: MetadataValue): Literal {
+  if (Array.isArray(v)) return arr(v.map(metadataLiteral));
+  return typeof v === "number" ? num(v) : str(v);
+}
+
 /** One asset's inputs: defaults (empty description, tags, metadata; live) are left out. */
 function declaration(a: AdoptedAsset): Literal {
   const entries: Entry[] = [
@@ -110,7 +117,7 @@ function declaration(a: AdoptedAsset): Literal {
     entries.push({
       key: "customMetadata",
       value: obj(
-        metadata.map(([key, v]) => ({ key, value: typeof v === "number" ? num(v) : str(v) })),
+        metadata.map(([key, v]) => ({ key, value: metadataLiteral(v) })),
         true,
       ),
     });

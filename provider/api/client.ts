@@ -1,5 +1,6 @@
-import { NotFoundError } from "./errors";
+import { NotFoundError, ResponseValidationError } from "./errors";
 import { apiBaseUrl } from "./endpoint";
+import { MAX_PAGES, Page, pages, pagesFor } from "./pager";
 import { registerSecret } from "./redact";
 import { DEFAULT_RETRY_POLICY, RetryPolicy } from "./retry";
 import {
@@ -24,12 +25,13 @@ import {
   PermissionsWire,
   SearchPageWire,
   attachResultFromWire,
+  describeAsset,
   customMetadataSchemaFromWire,
   dataAssetFromWire,
   permissionsFromWire,
 } from "./schemas";
 import { Throttle, ThrottleOptions } from "./throttle";
-import { Transport, TransportStats } from "./transport";
+import { Transport, TransportStats, describeZodError } from "./transport";
 
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 
@@ -66,6 +68,37 @@ export interface ComputeTarget {
   slug: string;
 }
 
+/** What a search says about a result it cannot read (a shape this provider does not know). */
+export interface UnreadableResult {
+  /** The result's id, when it has one. */
+  id: string | undefined;
+  detail: string;
+}
+
+export interface SearchOptions {
+  /**
+   * Called for each result that is not a readable data asset; without it, such a result
+   * fails the search. Listings that only need some assets skip the others this way.
+   */
+  onUnreadable?: (r: UnreadableResult) => void;
+  /** At most this many results are wanted (caps the pages fetched). Default: all. */
+  wanted?: number;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** How a search is named in errors: its query and what else narrows it. */
+function describeSearch(p: SearchParams): string {
+  const parts = [
+    p.query ? `query ${JSON.stringify(p.query)}` : "no query",
+    ...(p.archived ? ["archived"] : []),
+    ...(p.type ? [`type ${p.type}`] : []),
+    ...(p.ownership ? [`ownership ${p.ownership}`] : []),
+    ...(p.filters?.length ? [`${p.filters.length} filter(s)`] : []),
+  ];
+  return parts.join(", ");
+}
+
 /** Typed calls to the Code Ocean REST API v1. */
 export class CodeOceanClient {
   readonly baseUrl: string;
@@ -73,15 +106,18 @@ export class CodeOceanClient {
   readonly throttle: Throttle;
   private readonly transport: Transport;
 
+  private readonly retry: RetryPolicy;
+
   constructor(settings: ClientSettings, throttle?: Throttle) {
     registerSecret(settings.token);
     this.baseUrl = apiBaseUrl(settings.domain, settings.allowInsecureHttp);
     this.throttle = throttle ?? new Throttle(settings.throttle);
+    this.retry = { ...DEFAULT_RETRY_POLICY, ...settings.retry };
     this.transport = new Transport({
       baseUrl: this.baseUrl,
       token: settings.token,
       timeoutMs: settings.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
-      retry: { ...DEFAULT_RETRY_POLICY, ...settings.retry },
+      retry: this.retry,
       throttle: this.throttle,
     });
   }
@@ -107,13 +143,33 @@ export class CodeOceanClient {
     return dataAssetFromWire(wire);
   }
 
-  /** `getDataAsset`, with 404 as `undefined`. */
-  async findDataAsset(id: string): Promise<DataAsset | undefined> {
-    try {
-      return await this.getDataAsset(id);
-    } catch (error) {
-      if (error instanceof NotFoundError) return undefined;
-      throw error;
+  /**
+   * `getDataAsset`, with a 404 as `undefined` only once confirmed: Code Ocean has been seen
+   * to answer 404 for a while right after a create (shared/codeocean-api.md, Readiness), so
+   * one 404 is no proof that an asset is gone. `confirm: false` takes the first answer (a
+   * lookup that merely fails, nothing concluded from it).
+   */
+  async findDataAsset(
+    id: string,
+    opts: { confirm?: boolean } = {},
+  ): Promise<DataAsset | undefined> {
+    return this.confirmedAbsent(() => this.getDataAsset(id), opts.confirm ?? true);
+  }
+
+  /** The value, or undefined when every look (the first, then one after each of the policy's waits) answers 404. */
+  private async confirmedAbsent<T>(
+    get: () => Promise<T>,
+    confirm: boolean,
+  ): Promise<T | undefined> {
+    const waits = confirm ? this.retry.notFoundConfirmDelaysMs : [];
+    for (let look = 0; ; look++) {
+      try {
+        return await get();
+      } catch (error) {
+        if (!(error instanceof NotFoundError)) throw error;
+        if (look >= waits.length) return undefined;
+      }
+      await sleep(waits[look] * this.retry.delayScale);
     }
   }
 
@@ -172,21 +228,74 @@ export class CodeOceanClient {
     await this.transport.request({ method: "DELETE", path: assetPath(id), kind: "idempotent" });
   }
 
-  /** Every matching asset, following `next_token` page by page. */
-  async *searchDataAssets(params: SearchParams = {}): AsyncGenerator<DataAsset> {
-    let nextToken: string | undefined;
-    for (;;) {
-      const page = await this.transport.request({
-        method: "POST",
-        path: "/data_assets/search",
-        body: searchToWire(params, nextToken),
-        kind: "idempotent",
-        schema: SearchPageWire,
-      });
-      for (const w of page.results ?? []) yield dataAssetFromWire(w);
-      if (!page.has_more || !page.next_token) return;
-      nextToken = page.next_token;
+  /** Every matching asset, page by page (see pager.ts for how a search is made to end). */
+  async *searchDataAssets(
+    params: SearchParams = {},
+    opts: SearchOptions = {},
+  ): AsyncGenerator<DataAsset> {
+    const pageSize = params.limit ?? 100;
+    const what = `search for data assets (${describeSearch(params)})`;
+    const path = "/data_assets/search";
+    for await (const item of pages(
+      (token) => this.searchPage(path, searchToWire(params, token)),
+      what,
+      pagesFor(opts.wanted, pageSize),
+    )) {
+      const parsed = DataAssetWire.safeParse(item);
+      if (parsed.success) {
+        yield dataAssetFromWire(parsed.data);
+        continue;
+      }
+      const unreadable = { id: describeAsset(item), detail: describeZodError(parsed.error) };
+      if (!opts.onUnreadable) {
+        throw new ResponseValidationError(
+          { method: "POST", path },
+          `result ${unreadable.id ?? "(without an id)"} of the ${what}: ${unreadable.detail}`,
+        );
+      }
+      opts.onUnreadable(unreadable);
     }
+  }
+
+  /**
+   * The capsules (or pipelines) a search finds, page by page. With a data asset's id as the
+   * query, Code Ocean lists those that have the asset attached — the only way to read
+   * attachments back (shared/codeocean-api.md, Reading attachments back): it sees only what
+   * the token may see, gives no mount, and is a search, not a relationship API.
+   */
+  async *searchComputeTargets(
+    kind: TargetKind,
+    query: string,
+    opts: { archived?: boolean } = {},
+  ): AsyncGenerator<ComputeTarget> {
+    const path = `/${kind === "capsule" ? "capsules" : "pipelines"}/search`;
+    const what = `search for ${kind}s (query ${JSON.stringify(query)})`;
+    for await (const item of pages(
+      (token) =>
+        this.searchPage(path, {
+          query,
+          limit: 1000,
+          ...(opts.archived !== undefined && { archived: opts.archived }),
+          ...(token && { next_token: token }),
+        }),
+      what,
+      MAX_PAGES,
+    )) {
+      const parsed = ComputeTargetWire.safeParse(item);
+      // A result that is not a capsule this provider can read cannot be one it attached to.
+      if (parsed.success)
+        yield { id: parsed.data.id, name: parsed.data.name ?? "", slug: parsed.data.slug ?? "" };
+    }
+  }
+
+  private searchPage(path: string, body: Record<string, unknown>): Promise<Page> {
+    return this.transport.request({
+      method: "POST",
+      path,
+      body,
+      kind: "idempotent",
+      schema: SearchPageWire,
+    });
   }
 
   async getCustomMetadataSchema(): Promise<CustomMetadataField[]> {
@@ -199,9 +308,9 @@ export class CodeOceanClient {
     return customMetadataSchemaFromWire(wire);
   }
 
-  /** GET /capsules/{id} or /pipelines/{id}; `undefined` when it does not exist. */
+  /** GET /capsules/{id} or /pipelines/{id}; `undefined` when a 404 is confirmed (as for assets). */
   async findComputeTarget(kind: TargetKind, id: string): Promise<ComputeTarget | undefined> {
-    try {
+    return this.confirmedAbsent(async () => {
       const w = await this.transport.request({
         method: "GET",
         path: targetPath(kind, id),
@@ -209,10 +318,7 @@ export class CodeOceanClient {
         schema: ComputeTargetWire,
       });
       return { id: w.id, name: w.name ?? "", slug: w.slug ?? "" };
-    } catch (error) {
-      if (error instanceof NotFoundError) return undefined;
-      throw error;
-    }
+    }, true);
   }
 
   /**

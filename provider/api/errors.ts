@@ -24,7 +24,7 @@ function nextStep(status: number): string {
   if (status === 403)
     return "The token is valid but lacks permission for this object: give it the data-asset/capsule read-write scopes, or use the owner's token.";
   if (status === 404)
-    return "The object does not exist (deleted, or a wrong id); `pulumi refresh` drops deleted objects from the stack.";
+    return "Code Ocean does not know this object: a wrong id, an object deleted outside Pulumi, or one the token cannot see.";
   if (status === 429)
     return "Code Ocean is rate limiting; retries were exhausted. Lower codeocean:requestsPerSecond or try again later.";
   if (status >= 500)
@@ -45,6 +45,8 @@ export interface APIErrorOptions {
   requestId?: string;
   /** Seconds the server asked us to wait (429/503 `Retry-After`). */
   retryAfterSeconds?: number;
+  /** What to do next, when the caller knows better than the status alone. */
+  nextStep?: string;
 }
 
 /** A response from Code Ocean with a non-2xx status. */
@@ -59,12 +61,14 @@ export class APIError extends CodeOceanError {
   readonly requestId: string | undefined;
   /** Seconds the server asked us to wait (429/503 `Retry-After`). */
   readonly retryAfterSeconds: number | undefined;
+  private readonly options: APIErrorOptions;
 
   constructor(o: APIErrorOptions) {
     const id = o.requestId ? ` (request id ${o.requestId})` : "";
     super(
-      `Code Ocean API ${o.request.method} ${o.request.path} failed: HTTP ${o.status}: ${o.serverMessage || "(no message)"}${id}. ${nextStep(o.status)}`,
+      `Code Ocean API ${o.request.method} ${o.request.path} failed: HTTP ${o.status}: ${o.serverMessage || "(no message)"}${id}. ${o.nextStep ?? nextStep(o.status)}`,
     );
+
     this.status = o.status;
     this.serverMessage = redact(o.serverMessage);
     this.body = o.body === undefined ? undefined : JSON.parse(redact(JSON.stringify(o.body)));
@@ -72,6 +76,14 @@ export class APIError extends CodeOceanError {
     this.path = o.request.path;
     this.requestId = o.requestId;
     this.retryAfterSeconds = o.retryAfterSeconds;
+    // Kept for withNextStep, redacted like the fields above.
+    this.options = { ...o, serverMessage: this.serverMessage, body: this.body };
+  }
+
+  /** The same error (same class, status and body) with the next step that fits where it happened. */
+  withNextStep(step: string): APIError {
+    const Cls = this.constructor as new (o: APIErrorOptions) => APIError;
+    return new Cls({ ...this.options, nextStep: step });
   }
 
   /** The subclass for the status family. */

@@ -1,3 +1,5 @@
+import type { MetadataValue } from "./schemas";
+
 /**
  * What the client sends: request parameters in the camelCase model and their snake_case
  * wire form (see shared/codeocean-api.md). Snake_case never leaves this file, schemas.ts
@@ -61,7 +63,7 @@ export interface CreateDataAssetParams {
   mount: string;
   tags: string[];
   description?: string;
-  customMetadata?: Record<string, string | number>;
+  customMetadata?: Record<string, MetadataValue>;
   /** Exactly one of `source` and `dataAssetIds` (a combined asset). */
   source?: Source;
   dataAssetIds?: string[];
@@ -76,7 +78,7 @@ export interface UpdateDataAssetParams {
   tags: string[];
   mount: string;
   /** Sent whole, and only when it changed (whether Code Ocean merges it is undocumented). */
-  customMetadata?: Record<string, string | number>;
+  customMetadata?: Record<string, MetadataValue>;
 }
 
 export interface PermissionsParams {
@@ -86,12 +88,25 @@ export interface PermissionsParams {
   shareAssets?: boolean;
 }
 
+/** A field-level search filter: one value, any of several values, or a numeric range; `exclude` inverts it. */
+export interface SearchFilter {
+  /** `name`, `description`, `tags`, or a custom metadata field's name. */
+  key: string;
+  value?: string | number;
+  values?: (string | number)[];
+  range?: { min?: number; max?: number };
+  exclude?: boolean;
+}
+
 export interface SearchParams {
   query?: string;
   archived?: boolean;
   type?: string;
-  /** Custom-metadata filters: field name and the value it must have. */
-  filters?: { key: string; value: string | number }[];
+  /** `created` (by the token's user) or `shared` (with it); all it can see when absent. */
+  ownership?: "created" | "shared";
+  origin?: "internal" | "external";
+  favorite?: boolean;
+  filters?: SearchFilter[];
   sortField?: "created" | "type" | "name" | "size";
   sortOrder?: "asc" | "desc";
   /** Page size, at most 1000. */
@@ -194,7 +209,18 @@ export function searchToWire(p: SearchParams, nextToken?: string): Record<string
     query: p.query,
     archived: p.archived,
     type: p.type,
-    filters: p.filters?.map((f) => ({ key: f.key, value: f.value })),
+    ownership: p.ownership,
+    origin: p.origin,
+    favorite: p.favorite,
+    filters: p.filters?.map((f) =>
+      defined({
+        key: f.key,
+        value: f.value,
+        values: f.values,
+        range: f.range && defined({ min: f.range.min, max: f.range.max }),
+        exclude: f.exclude,
+      }),
+    ),
     sort_field: p.sortField,
     sort_order: p.sortOrder,
     limit: p.limit ?? 100,

@@ -33,6 +33,12 @@ export interface RetryPolicy {
    * 1 against Code Ocean; tests against the emulator compress the clock with e.g. 0.01.
    */
   delayScale: number;
+  /**
+   * Waits before looking again after a 404, before a 404 counts as "gone": Code Ocean has
+   * been seen to answer 404 for a fresh asset for a while (shared/codeocean-api.md,
+   * Readiness). Scaled by `delayScale` too.
+   */
+  notFoundConfirmDelaysMs: number[];
 }
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
@@ -41,6 +47,7 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   maxDelayMs: 8_000,
   maxRetryAfterMs: 60_000,
   delayScale: 1,
+  notFoundConfirmDelaysMs: [1_000, 3_000],
 };
 
 const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);

@@ -10,7 +10,25 @@ import { z } from "zod";
 const optString = z.string().nullish();
 const optNumber = z.number().nullish();
 
-export const MetadataValueWire = z.union([z.string(), z.number()]);
+/**
+ * A custom metadata value: a string, a number (dates as epoch seconds), or a list of them
+ * for fields the deployment's schema marks `multiple`. Anything else a server might send is
+ * read as its JSON text rather than failing the whole object: one odd value on an asset the
+ * provider does not manage must never fail the read of one it does.
+ */
+export type MetadataValue = string | number | (string | number)[];
+const scalar = z.union([z.string(), z.number()]);
+export const MetadataValueWire = z
+  .unknown()
+  .transform((v): MetadataValue | null =>
+    v === null || v === undefined
+      ? null
+      : scalar.safeParse(v).success
+        ? (v as string | number)
+        : Array.isArray(v) && v.every((x) => scalar.safeParse(x).success)
+          ? (v as (string | number)[])
+          : JSON.stringify(v),
+  );
 
 export const SourceBucketWire = z.object({
   origin: optString,
@@ -54,7 +72,7 @@ export const DataAssetWire = z.object({
   tags: z.array(z.string()).nullish(),
   files: optNumber,
   size: optNumber,
-  custom_metadata: z.record(z.string(), MetadataValueWire.nullable()).nullish(),
+  custom_metadata: z.record(z.string(), MetadataValueWire).nullish(),
   provenance: ProvenanceWire.nullish(),
   source_bucket: SourceBucketWire.nullish(),
   failure_reason: optString,
@@ -62,10 +80,17 @@ export const DataAssetWire = z.object({
 });
 export type DataAssetWire = z.infer<typeof DataAssetWire>;
 
+/** The id of a search result that is not a readable data asset, for messages. */
+export function describeAsset(item: unknown): string | undefined {
+  const id = item && typeof item === "object" ? (item as { id?: unknown }).id : undefined;
+  return typeof id === "string" ? id : undefined;
+}
+
+/** A search page; each result is parsed on its own (see client.ts), so one odd item fails nothing else. */
 export const SearchPageWire = z.object({
   has_more: z.boolean().nullish(),
   next_token: optString,
-  results: z.array(DataAssetWire).nullish(),
+  results: z.array(z.unknown()).nullish(),
 });
 
 export const AttachResultWire = z.object({
@@ -151,7 +176,7 @@ export interface DataAsset {
   files: number;
   /** Bytes; -1 while unknown. */
   size: number;
-  customMetadata: Record<string, string | number>;
+  customMetadata: Record<string, MetadataValue>;
   provenance: Provenance;
   sourceBucket: SourceBucket | null;
   failureReason: string;
@@ -160,7 +185,7 @@ export interface DataAsset {
 }
 
 export function dataAssetFromWire(w: DataAssetWire): DataAsset {
-  const metadata: Record<string, string | number> = {};
+  const metadata: Record<string, MetadataValue> = {};
   for (const [k, v] of Object.entries(w.custom_metadata ?? {})) if (v !== null) metadata[k] = v;
   return {
     id: w.id,
@@ -236,6 +261,8 @@ export interface CustomMetadataField {
   min?: number;
   max?: number;
   allowedValues?: (string | number)[];
+  /** The field takes a list of values. */
+  multiple?: boolean;
   required: boolean;
   units?: string;
 }
@@ -249,6 +276,7 @@ export function customMetadataSchemaFromWire(
     min: f.range?.min ?? undefined,
     max: f.range?.max ?? undefined,
     allowedValues: f.allowed_values ?? undefined,
+    multiple: f.multiple ?? false,
     required: f.required ?? false,
     units: f.units ?? undefined,
   }));

@@ -20,7 +20,7 @@ describe("APIError.from", () => {
     [400, BadRequestError, /Fix the request/],
     [401, AuthenticationError, /codeocean:token.*CODEOCEAN_API_TOKEN/],
     [403, PermissionDeniedError, /scopes/],
-    [404, NotFoundError, /pulumi refresh/],
+    [404, NotFoundError, /does not know this object: a wrong id, an object deleted outside Pulumi/],
     [429, RateLimitError, /codeocean:requestsPerSecond/],
     [500, InternalServerError, /Try again later/],
     [502, InternalServerError, /Try again later/],

@@ -80,6 +80,7 @@ describe("retryDelayMs", () => {
     maxDelayMs: 8_000,
     delayScale: 1,
     maxRetryAfterMs: 60_000,
+    notFoundConfirmDelaysMs: [1_000, 3_000],
   };
   const zero = () => 0;
   const one = () => 1;
