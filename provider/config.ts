@@ -30,6 +30,10 @@ export const CONFIG_KEYS = {
     env: "CODEOCEAN_MIN_POLL_INTERVAL_SECONDS",
   },
   retryDelayScale: { key: "codeocean:retryDelayScale", env: "CODEOCEAN_RETRY_DELAY_SCALE" },
+  takeOverWindowSeconds: {
+    key: "codeocean:takeOverWindowSeconds",
+    env: "CODEOCEAN_TAKE_OVER_WINDOW_SECONDS",
+  },
 } as const;
 
 export interface ProviderSettings {
@@ -43,6 +47,8 @@ export interface ProviderSettings {
   minPollIntervalSeconds: number;
   /** Multiplies retry backoff and Retry-After waits (default 1); lower it only for an emulator. */
   retryDelayScale: number;
+  /** How old an interrupted run's asset may be for a create to take it over (0: never). */
+  takeOverWindowSeconds: number;
 }
 
 export const DEFAULT_SETTINGS = {
@@ -52,6 +58,8 @@ export const DEFAULT_SETTINGS = {
   /** The schedules' own shortest wait (waiter.ts); the setting scales them. */
   minPollIntervalSeconds: DEFAULT_POLL_SCHEDULE.minIntervalMs / 1000,
   retryDelayScale: DEFAULT_RETRY_POLICY.delayScale,
+  /** A day: an interrupted `up` is usually run again within hours (see createRecovery.ts). */
+  takeOverWindowSeconds: 86_400,
 };
 
 /** The `configure` request's config: keys `codeocean:…`, secrets decrypted. */
@@ -76,14 +84,19 @@ function lookup(
 /** The settings, or one error that names every missing key and both ways to set it. */
 export function loadSettings(stack?: ConfigSource, env: Env = process.env): ProviderSettings {
   const get = (name: keyof typeof CONFIG_KEYS) => lookup(name, stack, env);
-  const number = (name: keyof typeof DEFAULT_SETTINGS, max: number, whole = false): number => {
+  const number = (
+    name: keyof typeof DEFAULT_SETTINGS,
+    max: number,
+    whole = false,
+    zeroAllowed = false,
+  ): number => {
     const raw = get(name);
     if (raw === undefined) return DEFAULT_SETTINGS[name];
     const n = Number(raw);
     const { key, env: envName } = CONFIG_KEYS[name];
-    if (!Number.isFinite(n) || n <= 0 || n > max) {
+    if (!Number.isFinite(n) || n < 0 || (n === 0 && !zeroAllowed) || n > max) {
       throw new ConfigurationError(
-        `${key} (or ${envName}) must be a number between 0 and ${max}; got "${raw}".`,
+        `${key} (or ${envName}) must be a number ${zeroAllowed ? "from 0" : "above 0"} to ${max}; got "${raw}".`,
       );
     }
     if (whole && !Number.isInteger(n)) {
@@ -119,6 +132,7 @@ export function loadSettings(stack?: ConfigSource, env: Env = process.env): Prov
     allowInsecureHttp: /^(1|true|yes)$/i.test(get("allowInsecureHttp") ?? ""),
     minPollIntervalSeconds: number("minPollIntervalSeconds", 600),
     retryDelayScale: number("retryDelayScale", 1),
+    takeOverWindowSeconds: number("takeOverWindowSeconds", 30 * 86_400, false, true),
   };
 }
 

@@ -11,6 +11,7 @@ import { CodeOceanClient, TargetKind } from "./api/client";
 import { ConfigurationError } from "./api/errors";
 import { redact } from "./api/redact";
 import type { CustomMetadataField } from "./api/schemas";
+import { DEFAULT_RETRY_POLICY } from "./api/retry";
 import { Throttle } from "./api/throttle";
 import {
   ConfigSource,
@@ -20,7 +21,9 @@ import {
   ProviderSettings,
 } from "./config";
 import { ArchivedIndex } from "./resources/archivedIndex";
+import { AttachmentIndex } from "./resources/attachmentIndex";
 import { AttachQueue } from "./resources/attachQueue";
+import { CreateRecovery } from "./resources/createRecovery";
 import { createCapsuleAttachmentProvider } from "./resources/capsuleAttachmentProvider";
 import { createDataAssetProvider } from "./resources/dataAssetProvider";
 import {
@@ -30,6 +33,9 @@ import {
   ReadinessEstimate,
   scaledSchedule,
 } from "./waiter";
+
+/** The wait before a second look confirms that something is gone (as for a 404). */
+const NOT_FOUND_CONFIRM_MS = DEFAULT_RETRY_POLICY.notFoundConfirmDelaysMs[0];
 
 /** What the engine sizes its default parallelism by; read once, on first use, not per check. */
 let cpuCores: number | undefined;
@@ -49,6 +55,10 @@ export class ProviderRuntime {
   readonly attachStats = { attachCalls: 0, detachCalls: 0 };
   /** Which assets are archived, shared by concurrent reads (see ArchivedIndex). */
   readonly archived = new ArchivedIndex(() => this.client);
+  /** Assets an interrupted run created, taken over instead of created twice (see CreateRecovery). */
+  readonly recovery: CreateRecovery;
+  /** Which capsules and pipelines use an asset, by capsule search (see AttachmentIndex). */
+  readonly attachments: AttachmentIndex;
   readonly dataAssets = createDataAssetProvider(this);
   readonly capsuleAttachments = createCapsuleAttachmentProvider(this);
 
@@ -69,6 +79,14 @@ export class ProviderRuntime {
     }
     this.settings = settings;
     this.configured = isConfigured(config, env);
+    this.recovery = new CreateRecovery(
+      () => this.client,
+      settings?.takeOverWindowSeconds ?? DEFAULT_SETTINGS.takeOverWindowSeconds,
+    );
+    this.attachments = new AttachmentIndex(
+      () => this.client,
+      NOT_FOUND_CONFIRM_MS * (settings?.retryDelayScale ?? DEFAULT_SETTINGS.retryDelayScale),
+    );
     const factor =
       (settings?.minPollIntervalSeconds ?? DEFAULT_SETTINGS.minPollIntervalSeconds) / 2;
     this.schedules = {

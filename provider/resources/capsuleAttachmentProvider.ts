@@ -2,9 +2,11 @@
  * What `CapsuleAttachment` does, run inside the Pulumi provider host with the runtime that
  * `configure` built (reached through `require("pulumi-codeocean/runtime")`, like DataAsset).
  *
- * Code Ocean has no endpoint that lists a capsule's attached data assets, so `read` can
- * confirm that the capsule (or pipeline) and the data asset still exist, not that the
- * attachment itself does.
+ * Code Ocean has no endpoint that lists a capsule's attached data assets; capsule search by
+ * the asset's id lists the capsules using it (see attachmentIndex.ts). `read` uses it to see a
+ * detach made by hand (or by another stack), and `create` to notice an attachment that
+ * existed before this resource did: that one is recorded as `foundAttached`, and `delete`
+ * leaves it attached, saying so — a stack never takes away what it did not make.
  */
 import { NotFoundError } from "../api/errors";
 import { outcomeUnknown } from "../api/retry";
@@ -27,19 +29,24 @@ const parseChecked = (news: Props): CapsuleAttachmentInputs =>
   parseValid(resource.schema, news, "CapsuleAttachment");
 
 export function createCapsuleAttachmentProvider(rt: ProviderRuntime) {
-  async function attach(inputs: CapsuleAttachmentInputs, id: string, provider: unknown) {
+  async function attach(
+    inputs: CapsuleAttachmentInputs,
+    id: string,
+    provider: unknown,
+    foundAttached: boolean,
+  ) {
     const { kind, targetId } = targetOf(inputs);
     const failed = (error: unknown, last: Parameters<typeof toOutputs>[1]) =>
       new PartialFailure(
         error,
         id,
-        withProvider(toOutputs(inputs, last) as unknown as Props, provider),
+        withProvider(toOutputs(inputs, last, foundAttached) as unknown as Props, provider),
       );
     try {
       const result = await rt
         .attachQueue(kind, targetId)
         .attach(inputs.dataAssetId, inputs.mount, inputs.waitForReady, inputs.readyTimeoutSeconds);
-      return toOutputs(inputs, result) as unknown as Props;
+      return toOutputs(inputs, result, foundAttached) as unknown as Props;
     } catch (error) {
       if (error instanceof AttachWaitError) throw failed(error, error.last);
       // The attach may have been processed (a reset, a timeout, an unreadable answer): record
@@ -53,8 +60,22 @@ export function createCapsuleAttachmentProvider(rt: ProviderRuntime) {
           external: false,
         });
       }
+      if (error instanceof NotFoundError) throw explainNotFound(error, kind, targetId, inputs);
       throw error;
+    } finally {
+      rt.attachments.forget(kind, inputs.dataAssetId);
     }
+  }
+
+  /**
+   * Whether the asset is attached to the target before this resource attaches it. An asset
+   * this process created cannot be (no call needed); otherwise capsule search says.
+   */
+  async function alreadyAttached(inputs: CapsuleAttachmentInputs): Promise<boolean> {
+    if (rt.recovery.createdHere(inputs.dataAssetId)) return false;
+    const { kind, targetId } = targetOf(inputs);
+    const users = await rt.attachments.targetsUsing(kind, inputs.dataAssetId);
+    return users?.has(targetId) ?? false;
   }
 
   return {
@@ -74,13 +95,24 @@ export function createCapsuleAttachmentProvider(rt: ProviderRuntime) {
       const inputs = parseChecked(news);
       const { kind, targetId } = targetOf(inputs);
       const id = attachmentId(kind, targetId, inputs.dataAssetId);
-      return { id, outs: await attach(inputs, id, news[PROVIDER_KEY]) };
+      const found = await alreadyAttached(inputs);
+      if (found) {
+        console.error(
+          `pulumi-codeocean: data asset ${inputs.dataAssetId} was already attached to ${kind} ${targetId} before this stack attached it (by another stack, or in the web UI). ` +
+            "It is recorded as found attached (output foundAttached): destroying this resource will leave it attached, so whoever attached it first keeps it.",
+        );
+      }
+      return { id, outs: await attach(inputs, id, news[PROVIDER_KEY], found) };
     },
 
     async read(id: string, stored: Props): Promise<{ id: string; props: Props; inputs?: Props }> {
       const { kind, targetId, assetId } = parseAttachmentId(id);
+      const attached = await rt.attachments.isAttached(kind, targetId, assetId);
+      // Gone: detached by hand or by another stack, or the capsule or the asset was deleted.
+      if (attached === false) return { id: "", props: {} };
+      // Without capsule search (an older deployment), only the capsule and the asset can be checked.
       const [target, asset] = await Promise.all([
-        rt.client.findComputeTarget(kind, targetId),
+        attached || rt.client.findComputeTarget(kind, targetId),
         rt.client.findDataAsset(assetId),
       ]);
       if (!target || !asset) return { id: "", props: {} };
@@ -98,6 +130,7 @@ export function createCapsuleAttachmentProvider(rt: ProviderRuntime) {
           ready: stored.ready === undefined ? true : old.ready,
           external:
             stored.external === undefined ? (asset.sourceBucket?.external ?? false) : old.external,
+          foundAttached: old.foundAttached,
         },
       );
       return { id, props: outs as unknown as Props, inputs: resource.inputsOf(outs) };
@@ -113,20 +146,41 @@ export function createCapsuleAttachmentProvider(rt: ProviderRuntime) {
             { ...inputs, mount: inputs.mount ?? (old.mount || undefined) },
             id,
             news[PROVIDER_KEY],
+            old.foundAttached,
           ),
         };
       }
       return { outs: { ...olds, ...resource.withDeclared(olds, inputs) } };
     },
 
-    async delete(id: string): Promise<void> {
+    async delete(id: string, stored: Props = {}): Promise<void> {
       const { kind, targetId, assetId } = parseAttachmentId(id);
+      if (resource.withFallbacks(stored).foundAttached) {
+        console.error(
+          `pulumi-codeocean: left data asset ${assetId} attached to ${kind} ${targetId}: it was attached there before this stack attached it (foundAttached), so it is not this stack's to take away. Detach it in Code Ocean if nobody needs it.`,
+        );
+        return;
+      }
       try {
         await rt.attachQueue(kind, targetId).detach(assetId);
       } catch (error) {
         if (error instanceof NotFoundError) return;
         throw error;
+      } finally {
+        rt.attachments.forget(kind, assetId);
       }
     },
   };
+}
+
+/** A 404 at attach time: which id Code Ocean does not know, and what to check (not refresh). */
+function explainNotFound(
+  error: NotFoundError,
+  kind: string,
+  targetId: string,
+  inputs: CapsuleAttachmentInputs,
+) {
+  return error.withNextStep(
+    `Code Ocean does not know ${kind} ${targetId} or data asset ${inputs.dataAssetId}, or the token cannot see them: check capsuleId/pipelineId and dataAssetId (copy them from Code Ocean), and that the token's user has access to both.`,
+  );
 }

@@ -17,6 +17,8 @@ export interface RemoteAttachment {
   mount: string;
   ready: boolean;
   external: boolean;
+  /** The asset was attached there already when this resource was created. */
+  foundAttached: boolean;
 }
 
 const field = fieldsOf<RemoteAttachment>();
@@ -58,6 +60,11 @@ export const capsuleAttachmentResource = field.resource({
     ready: field.output((r) => r.ready, true),
     /** Whether the asset's files stay in the customer's bucket. */
     external: field.output((r) => r.external, false),
+    /**
+     * Whether the asset was already attached there when this resource was created (by
+     * another stack, or in the web UI): destroying this resource then leaves it attached.
+     */
+    foundAttached: field.output((r) => r.foundAttached, false),
   },
   rules: [
     (v, ctx) => {
@@ -99,12 +106,14 @@ export function targetOf(inputs: CapsuleAttachmentInputs): { kind: TargetKind; t
 export function toOutputs(
   inputs: CapsuleAttachmentInputs,
   result: AttachResult,
+  foundAttached: boolean,
 ): CapsuleAttachmentOutputs {
   return capsuleAttachmentResource.toOutputs(inputs, {
     kind: targetOf(inputs).kind,
     mount: result.mount || inputs.mount || "",
     ready: result.ready,
     external: result.external,
+    foundAttached,
   });
 }
 

@@ -2,13 +2,14 @@
  * The steps of a DataAsset's life that talk to Code Ocean beyond single calls: the create
  * request, reconciling a create whose fate is unknown, and waiting until the asset is ready.
  */
-import { CodeOceanClient, nameQuery } from "../api/client";
-import { CodeOceanError } from "../api/errors";
+import { nameQuery } from "../api/client";
+import { CodeOceanError, NotFoundError } from "../api/errors";
 import { outcomeUnknown } from "../api/retry";
 import type { CreateDataAssetParams } from "../api/requests";
 import type { DataAsset as RemoteAsset } from "../api/schemas";
 import type { ProviderRuntime } from "../providerRuntime";
 import { Verdict, WaitTimeoutError, waitUntil } from "../waiter";
+import { sameDeclaration } from "./createRecovery";
 import { DataAssetInputs, gcpClientSecret } from "./dataAssetSchema";
 
 export function toCreateParams(inputs: DataAssetInputs): CreateDataAssetParams {
@@ -41,32 +42,37 @@ export function toCreateParams(inputs: DataAssetInputs): CreateDataAssetParams {
 /**
  * Code Ocean has no idempotency key, so after a create whose fate is unknown (connection
  * reset, timeout, 5xx from a gateway, an unreadable body) the only way to know whether an
- * asset exists is to look: search for an asset with this exact name and mount created since
- * just before the request. One match is this resource's asset and is taken over (so it is
+ * asset exists is to look: search for an asset matching this declaration (name, mount and
+ * the rest Code Ocean echoes, see createRecovery.ts) created since just before the request. One match is this resource's asset and is taken over (so it is
  * never orphaned); none means nothing was created and the original error stands; several
  * cannot be told apart and are reported by id. This trusts search to be consistent within
  * seconds: nothing better exists without an idempotency key.
  */
 export async function reconcileCreate(
-  client: CodeOceanClient,
+  rt: ProviderRuntime,
   error: unknown,
   inputs: DataAssetInputs,
   startedMs: number,
 ): Promise<RemoteAsset> {
+  const client = rt.client;
   if (!outcomeUnknown(error)) throw error;
   const message = error instanceof Error ? error.message : String(error);
   // Clock skew between this machine and Code Ocean: look five minutes further back.
   const since = Math.floor(startedMs / 1000) - 300;
   const matches: RemoteAsset[] = [];
   try {
-    for await (const a of client.searchDataAssets({
-      query: nameQuery(inputs.name),
-      sortField: "created",
-      sortOrder: "desc",
-      limit: 100,
-    })) {
+    for await (const a of client.searchDataAssets(
+      {
+        query: nameQuery(inputs.name),
+        sortField: "created",
+        sortOrder: "desc",
+        limit: 100,
+      },
+      { onUnreadable: () => undefined },
+    )) {
       if (a.created < since) break;
-      if (a.name === inputs.name && a.mount === inputs.mount) matches.push(a);
+      // Assets this process knows as the stack's (a sibling's, a taken-over one) are not candidates.
+      if (!rt.recovery.isKnown(a.id) && sameDeclaration(inputs, a)) matches.push(a);
     }
   } catch (searchError) {
     throw new CodeOceanError(
@@ -99,32 +105,66 @@ export function readinessVerdict(asset: RemoteAsset): Verdict {
     };
   return {
     error: new CodeOceanError(
-      `Data asset "${asset.name}" (id ${asset.id}) is in state "${asset.state}", which this provider does not know. Upgrade pulumi-codeocean.`,
+      `Code Ocean reports data asset "${asset.name}" (id ${asset.id}) in state "${asset.state}", which this provider does not know (it knows draft, ready and failed), so it cannot tell whether the asset is usable. ` +
+        "The asset is kept in the stack; the next `pulumi up` looks at it again and carries on once Code Ocean reports ready. If the state stays, check the asset in Code Ocean, and look for a newer pulumi-codeocean that knows it.",
     ),
   };
 }
 
-/** Waits until the asset is ready; `observe` sees every state read, for a partial failure. */
+/**
+ * Waits until the asset is ready; `observe` sees every state read, for a partial failure.
+ *
+ * Code Ocean has been seen to answer 404 for a fresh asset for a while after accepting the
+ * create (shared/codeocean-api.md, Readiness): until a GET has shown the asset, a 404 means
+ * "not visible yet" and the wait goes on within its deadline. Once the asset has been seen, a
+ * 404 means it vanished only if a second look confirms it.
+ */
 export function waitForReady(
   rt: ProviderRuntime,
-  asset: RemoteAsset,
+  asset: { id: string; name: string },
+  known: RemoteAsset,
   timeoutSeconds: number,
   startedAt: number,
   observe: (a: RemoteAsset) => void,
 ): Promise<RemoteAsset> {
+  let seen = false;
+  let invisible = false;
+  let last = known;
+  const poll = async (): Promise<RemoteAsset> => {
+    try {
+      last = await rt.client.getDataAsset(asset.id);
+      seen = true;
+      invisible = false;
+      return last;
+    } catch (error) {
+      if (!(error instanceof NotFoundError)) throw error;
+      if (!seen) {
+        invisible = true;
+        return last;
+      }
+      const again = await rt.client.findDataAsset(asset.id);
+      if (again) return (last = again);
+      throw error.withNextStep(
+        `Data asset "${asset.name}" (id ${asset.id}) was deleted while Pulumi waited for it (confirmed by a second look). It is recorded in the stack with this error; \`pulumi refresh\` drops it, and the next \`pulumi up\` creates it again.`,
+      );
+    }
+  };
   return waitUntil<RemoteAsset>({
-    initial: asset,
-    poll: () => rt.client.getDataAsset(asset.id),
+    initial: known,
+    poll,
     verdict: readinessVerdict,
     observe,
     startedAt,
     timeoutMs: timeoutSeconds * 1000,
     schedule: rt.schedules.asset,
     estimate: rt.readiness,
-    onTimeout: (last, waitedMs) =>
+    onTimeout: (latest, waitedMs) =>
       new WaitTimeoutError(
-        `Data asset "${asset.name}" (id ${asset.id}) is still in state ${last?.state ?? "draft"} after ${Math.round(waitedMs / 1000)} s (readyTimeoutSeconds: ${timeoutSeconds}). ` +
-          "It is recorded in the stack; the next `pulumi up` resumes waiting. Raise readyTimeoutSeconds for large imports, or set waitForReady: false.",
+        invisible
+          ? `Code Ocean accepted data asset "${asset.name}" (id ${asset.id}) but has not shown it since: GET still answers 404 after ${Math.round(waitedMs / 1000)} s (readyTimeoutSeconds: ${timeoutSeconds}). ` +
+              "It is recorded in the stack; the next `pulumi up` looks for it again. Do not delete it from the stack: it may still appear."
+          : `Data asset "${asset.name}" (id ${asset.id}) is still in state ${latest?.state ?? "draft"} after ${Math.round(waitedMs / 1000)} s (readyTimeoutSeconds: ${timeoutSeconds}). ` +
+              "It is recorded in the stack; the next `pulumi up` resumes waiting. Raise readyTimeoutSeconds for large imports, or set waitForReady: false.",
         waitedMs,
       ),
   });

@@ -4,7 +4,7 @@
  * puts them together.
  */
 import { z } from "zod";
-import { codeOceanId, nonEmptyString, typeError, typeErrorOnly } from "./inputs";
+import { codeOceanId, noDuplicates, nonEmptyString, typeError, typeErrorOnly } from "./inputs";
 
 const S3_BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const GCS_BUCKET = /^[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]$/;
@@ -197,6 +197,7 @@ export const PermissionsSchema = z.strictObject(
         ),
         { error: typeError('a list, e.g. [{ email: "ada@acme.org", role: "viewer" }]') },
       )
+      .superRefine(noDuplicates("user", (u) => u.email.toLowerCase()))
       .default([]),
     groups: z
       .array(
@@ -206,6 +207,7 @@ export const PermissionsSchema = z.strictObject(
         ),
         { error: typeError('a list, e.g. [{ group: "neuroscience", role: "viewer" }]') },
       )
+      .superRefine(noDuplicates("group", (g) => g.group.toLowerCase()))
       .default([]),
     everyone: roleOf(EVERYONE).default("none"),
     shareAssets: bool(false),

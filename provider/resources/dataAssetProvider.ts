@@ -18,6 +18,8 @@ import {
   gcpClientSecret,
   metadataChanges,
   metadataUpdate,
+  remoteFromOutputs,
+  stillImporting,
   storedPermissions,
 } from "./dataAssetSchema";
 import { DiffResult, sameValue } from "./fields";
@@ -81,7 +83,10 @@ export function createDataAssetProvider(rt: ProviderRuntime) {
       if (!result.ok) return { inputs: news, failures: result.failures };
       const inputs = result.value;
       registerSecret(gcpClientSecret(inputs));
-      if (olds.name === undefined && !inputs.adoptExistingId) rt.notePlannedCreate();
+      if (olds.name === undefined && !inputs.adoptExistingId) {
+        rt.notePlannedCreate();
+        rt.recovery.notePlanned(inputs.name);
+      }
       const failures: CheckFailure[] = [];
       const metadata = inputs.customMetadata;
       // Only new or changed metadata is checked remotely, so an unchanged stack previews with no API call.
@@ -97,7 +102,8 @@ export function createDataAssetProvider(rt: ProviderRuntime) {
       return { inputs: withProvider(inputs as Props, provider), failures };
     },
 
-    async diff(_id: string, olds: Props, news: Props): Promise<DiffResult> {
+    async diff(id: string, olds: Props, news: Props): Promise<DiffResult> {
+      if (id) rt.recovery.noteStackAsset(id);
       const { [PROVIDER_KEY]: _provider, ...raw } = news;
       return resource.diff(olds, raw);
     },
@@ -119,10 +125,15 @@ export function createDataAssetProvider(rt: ProviderRuntime) {
         asset = existing;
         archived = await rt.archived.isArchived(existing).catch(() => false);
       } else {
-        try {
-          asset = await client.createDataAsset(toCreateParams(inputs));
-        } catch (error) {
-          asset = await reconcileCreate(client, error, inputs, startedAt);
+        const leftover = await rt.recovery.takeOver(inputs);
+        if (leftover) asset = leftover;
+        else {
+          try {
+            asset = await client.createDataAsset(toCreateParams(inputs));
+          } catch (error) {
+            asset = await reconcileCreate(rt, error, inputs, startedAt);
+          }
+          rt.recovery.noteCreated(asset.id);
         }
       }
       // Waiting is timed from Code Ocean's acceptance, not from the time spent in our queue.
@@ -142,6 +153,7 @@ export function createDataAssetProvider(rt: ProviderRuntime) {
         if (inputs.waitForReady) {
           last = await waitForReady(
             rt,
+            asset,
             last,
             inputs.readyTimeoutSeconds,
             acceptedAt,
@@ -155,9 +167,18 @@ export function createDataAssetProvider(rt: ProviderRuntime) {
     },
 
     async read(id: string, stored: Props): Promise<{ id: string; props: Props; inputs?: Props }> {
+      rt.recovery.noteStackAsset(id);
       return rt.archived.during(async () => {
         const client = rt.client;
         const asset = await client.findDataAsset(id);
+        // No outputs stored: a lookup by id (`DataAsset.get`), which must fail, not come back empty.
+        const lookup = stored.name === undefined && stored.state === undefined;
+        if (!asset && lookup) {
+          throw new CodeOceanError(
+            `DataAsset.get: no data asset with id ${id}: Code Ocean answered 404 twice, seconds apart, or the token cannot see it. Check the id in Code Ocean.`,
+          );
+        }
+        // Gone, confirmed: the engine drops it from the stack.
         if (!asset) return { id: "", props: {} as Props };
         const old = resource.withFallbacks(stored);
         const [archived, permissions] = await Promise.all([
@@ -174,51 +195,90 @@ export function createDataAssetProvider(rt: ProviderRuntime) {
     },
 
     async update(id: string, olds: Props, news: Props): Promise<{ outs: Props }> {
+      rt.recovery.noteStackAsset(id);
       const inputs = parseChecked(news);
       const old = resource.withFallbacks(olds);
       const client = rt.client;
       let archived = old.archived;
-      // Unarchiving comes before a metadata change, archiving after it. An asset that stays
-      // archived gets its PUT as it is (the emulator accepts that; Code Ocean does not say).
-      if (archived && !inputs.archived) {
-        await setArchived(id, false);
-        archived = false;
-      }
-      const put = metadataUpdate(metadataChanges(old, inputs), inputs);
-      let asset = put && (await client.updateDataAsset(id, put));
-      const needsWait = inputs.waitForReady && (asset?.state ?? old.state) === "draft";
-      if (!asset && needsWait) asset = await client.getDataAsset(id);
-      let last = asset;
-      if (needsWait && asset) {
-        const outputs = () =>
-          resource.toOutputs(inputs, { asset: last!, archived, permissions: old.permissions });
-        await guarded(id, news, outputs, async () => {
-          last = await waitForReady(rt, asset!, inputs.readyTimeoutSeconds, Date.now(), (a) => {
-            last = a;
+      try {
+        // Unarchiving comes before a metadata change, archiving after it. An asset that stays
+        // archived gets its PUT as it is (the emulator accepts that; Code Ocean does not say).
+        if (archived && !inputs.archived) {
+          await setArchived(id, false);
+          archived = false;
+        }
+        const put = metadataUpdate(metadataChanges(old, inputs), inputs);
+        let last = put && (await client.updateDataAsset(id, put));
+        if (inputs.waitForReady && stillImporting(last?.state ?? old.state)) {
+          // What the stack knows of the asset, until Code Ocean says more.
+          const known = last ?? remoteFromOutputs(id, old);
+          const outputs = () =>
+            resource.toOutputs(inputs, {
+              asset: last ?? known,
+              archived,
+              permissions: old.permissions,
+            });
+          await guarded(id, news, outputs, async () => {
+            last = await waitForReady(
+              rt,
+              { id, name: inputs.name },
+              known,
+              inputs.readyTimeoutSeconds,
+              Date.now(),
+              (a) => (last = a),
+            );
           });
-        });
+        }
+        const permissions = await applyPermissions(id, inputs, old.permissions);
+        archived = await applyArchived(id, inputs, archived);
+        if (last)
+          return {
+            outs: props(resource.toOutputs(inputs, { asset: last, archived, permissions })),
+          };
+        // No metadata call: settings, sharing or the archive state changed, or nothing remote.
+        return {
+          outs: { ...olds, ...resource.withDeclared(olds, inputs), archived, permissions },
+        };
+      } catch (error) {
+        if (!(error instanceof NotFoundError)) throw error;
+        throw error.withNextStep(
+          `Data asset ${id} was not found. If it was deleted outside Pulumi, \`pulumi refresh\` confirms that (it looks twice, seconds apart) and drops it from the stack; the next \`pulumi up\` then creates it again.`,
+        );
       }
-      const permissions = await applyPermissions(id, inputs, old.permissions);
-      archived = await applyArchived(id, inputs, archived);
-      if (last)
-        return { outs: props(resource.toOutputs(inputs, { asset: last, archived, permissions })) };
-      // No metadata call: settings, sharing or the archive state changed, or nothing remote.
-      return {
-        outs: { ...olds, ...resource.withDeclared(olds, inputs), archived, permissions },
-      };
     },
 
     async delete(id: string, stored: Props): Promise<void> {
+      rt.recovery.noteStackAsset(id);
       const { onDelete } = resource.withFallbacks(stored);
       if (onDelete === "retain") return;
-      try {
-        // Archiving is idempotent and never waits, also for an asset still in draft.
-        await setArchived(id, true);
-        if (onDelete === "delete") await rt.client.deleteDataAsset(id);
-      } catch (error) {
-        if (error instanceof NotFoundError) return;
-        throw error;
-      }
+      // Archiving is idempotent and never waits, also for an asset still in draft.
+      if (!(await gone(id, () => setArchived(id, true)))) return;
+      if (onDelete === "delete") await gone(id, () => rt.client.deleteDataAsset(id));
     },
   };
+
+  /**
+   * Runs a call on an existing asset; true when it succeeded, false when the asset is gone.
+   * A 404 counts as gone only once a GET confirms it (one 404 is no proof, see
+   * findDataAsset); if the asset is still there, the call is made once more, and a second
+   * 404 while the asset exists is an error, never a success that leaves it live.
+   */
+  async function gone(id: string, call: () => Promise<void>): Promise<boolean> {
+    try {
+      await call();
+      return true;
+    } catch (error) {
+      if (!(error instanceof NotFoundError)) throw error;
+      if (!(await rt.client.findDataAsset(id))) return false;
+    }
+    try {
+      await call();
+      return true;
+    } catch (error) {
+      if (!(error instanceof NotFoundError)) throw error;
+      throw new CodeOceanError(
+        `Code Ocean answered 404 to ${error.method} ${error.path} for data asset ${id} twice, although GET shows the asset exists. Nothing was changed; run the command again in a minute.`,
+      );
+    }
+  }
 }

@@ -24,14 +24,26 @@ import {
   mountName,
   nonEmptyString,
   readyTimeoutSeconds,
+  noDuplicates,
+  safeKeys,
   typeError,
   typeErrorOnly,
+  visibleText,
 } from "./inputs";
 import { NO_SOURCE_BUCKET } from "../assetView";
 
-const MetadataValue = z.union([z.string(), z.number().finite()], {
-  error: "must be a string, or a number (dates as epoch seconds, e.g. 1676246400)",
-});
+const METADATA_VALUE_HINT =
+  'must be a string, a number (dates as epoch seconds, e.g. 1676246400), or a list of them for a field that takes several values (e.g. ["ephys", "imaging"])';
+const MetadataScalar = z.union([z.string(), z.number().finite()], { error: METADATA_VALUE_HINT });
+const MetadataValue = z.union(
+  [
+    MetadataScalar,
+    z
+      .array(MetadataScalar, { error: METADATA_VALUE_HINT })
+      .min(1, "must not be an empty list: leave the field out instead"),
+  ],
+  { error: METADATA_VALUE_HINT },
+);
 
 export const ON_DELETE = ["archive", "delete", "retain"] as const;
 
@@ -46,6 +58,13 @@ export interface RemoteDataAsset {
   asset: RemoteAsset;
   archived: boolean;
   permissions: DataAssetPermissions | null;
+}
+
+function metadataAsSets(m: Record<string, unknown> | null): Record<string, unknown> | null {
+  if (!m) return m;
+  return Object.fromEntries(
+    Object.entries(m).map(([k, v]) => [k, Array.isArray(v) ? [...v].map(String).sort() : v]),
+  );
 }
 
 function setOfParts(source: DataAssetSource | null): DataAssetSource | null {
@@ -121,7 +140,7 @@ export const dataAssetResource = field.resource({
     /** Display name. */
     name: field.input({
       schema: nonEmptyString('"RNA-Sequencing reads"').pipe(
-        z.string().max(255, "must be at most 255 characters"),
+        visibleText(z.string().max(255, "must be at most 255 characters")),
       ),
       change: "update",
       remote: (r) => r.asset.name,
@@ -137,9 +156,10 @@ export const dataAssetResource = field.resource({
     /** Tags. */
     tags: field.input({
       schema: z
-        .array(nonEmptyString('"genomics"'), {
+        .array(nonEmptyString('"genomics"').pipe(visibleText(z.string())), {
           error: typeError('a list of strings, e.g. ["genomics"]'),
         })
+        .superRefine(noDuplicates("tag", (t) => t.toLowerCase()))
         .default([]),
       change: "update",
       remote: (r) => r.asset.tags,
@@ -147,13 +167,15 @@ export const dataAssetResource = field.resource({
     }),
     /** Custom metadata values by field name. */
     customMetadata: field.input({
-      schema: z
-        .record(z.string().min(1, "keys must not be empty: use the field's name"), MetadataValue, {
+      schema: safeKeys(
+        z.record(z.string().min(1, "keys must not be empty: use the field's name"), MetadataValue, {
           error: typeErrorOnly('a map of field name to value, e.g. { "subject id": "S-001" }'),
-        })
-        .default({}),
+        }),
+      ).default({}),
       change: "update",
       remote: (r) => r.asset.customMetadata,
+      // A field with several values is a set: Code Ocean may list them in another order.
+      same: (stored, declared) => sameValue(metadataAsSets(stored), metadataAsSets(declared)),
     }),
     /** The declared source with defaults filled (`null` for an adopted asset declared without one). */
     source: field.input({
@@ -297,9 +319,42 @@ export const dataAssetResource = field.resource({
   // user's choice). A draft one is waited for again by an update.
   condition: (stored, declared) => ({
     replace: stored.state === "failed" && !declared.adoptExistingId ? "state" : undefined,
-    change: stored.state === "draft" && declared.waitForReady === true,
+    change: stillImporting(stored.state) && declared.waitForReady === true,
   }),
 });
+
+/** The asset as the stack last saw it, in the client's model (for a wait that starts from state). */
+export function remoteFromOutputs(id: string, o: DataAssetOutputs): RemoteAsset {
+  return {
+    id,
+    created: o.created,
+    name: o.name,
+    mount: o.mount,
+    lastUsed: o.lastUsed,
+    owner: o.owner,
+    ownerEmail: "",
+    state: o.state,
+    type: o.type,
+    description: o.description,
+    tags: o.tags,
+    files: o.files,
+    size: o.size,
+    customMetadata: o.customMetadata,
+    provenance: o.provenance,
+    sourceBucket: o.sourceBucket.origin ? o.sourceBucket : null,
+    failureReason: o.failureReason,
+    containedDataAssetIds: o.containedDataAssetIds,
+  };
+}
+
+/**
+ * Whether an asset in this state is still on its way to ready: `draft`, or a state this
+ * provider does not know (the wait stopped on it; the next `up` looks again). `""` is state
+ * written before states were stored: nothing to wait for.
+ */
+export function stillImporting(state: string): boolean {
+  return state !== "" && state !== "ready" && state !== "failed";
+}
 
 export const DataAssetInputsSchema = dataAssetResource.schema;
 export type DataAssetInputs = Inputs<typeof dataAssetResource.fields>;

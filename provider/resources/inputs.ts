@@ -35,6 +35,8 @@ export const codeOceanId = (what: string) =>
       `must be a Code Ocean ${what} id, a UUID such as 4367940e-e863-4819-afbd-1b6b9f9b1256 (copy it from the ${what}'s page or API)`,
     );
 
+const MOUNT = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
 /**
  * A mount: the folder name under /data where capsules see the asset. One path segment,
  * so that no mount can escape /data or collide with another asset's folder.
@@ -48,10 +50,95 @@ export const mountName = z
     'must not start with "/": it is a folder name under /data, e.g. "reads"',
   )
   .refine((m) => !m.split("/").includes(".."), 'must not contain "..": a mount cannot leave /data')
-  .refine(
-    (m) => /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(m),
-    'may contain only letters, digits, ".", "_" and "-", starting with a letter or digit (e.g. "rna_reads-2026")',
-  );
+  .superRefine((m, ctx) => {
+    if (m === "" || MOUNT.test(m)) return;
+    const chars = [...m];
+    const at = chars.findIndex((c, i) => !(i === 0 ? /[A-Za-z0-9]/ : /[A-Za-z0-9._-]/).test(c));
+    const shown = hiddenCharacter(chars[at]) ? codePoint(chars[at]) : JSON.stringify(chars[at]);
+    ctx.addIssue({
+      code: "custom",
+      message:
+        `may contain only ASCII letters (A-Z, a-z), digits, ".", "_" and "-", starting with a letter or digit (e.g. "rna_reads-2026"); ` +
+        `found ${shown} at position ${at + 1}`,
+    });
+  });
+
+/**
+ * Keys a JavaScript object cannot hold as data: `__proto__` would be dropped (or set the
+ * prototype) on the way through any plain object, `constructor` and `prototype` shadow
+ * object machinery. Refused with a message rather than dropped silently.
+ */
+const RESERVED_KEYS = new Set(["__proto__", "constructor", "prototype"]);
+
+/** A map schema whose raw keys are checked before parsing (parsing would drop `__proto__`). */
+export function safeKeys<S extends z.ZodType>(schema: S) {
+  return z.preprocess((raw, ctx) => {
+    if (raw && typeof raw === "object" && !Array.isArray(raw)) {
+      for (const key of Object.keys(raw)) {
+        if (RESERVED_KEYS.has(key)) {
+          ctx.addIssue({
+            code: "custom",
+            path: [key],
+            message: `"${key}" cannot be used as a key (JavaScript reserves it); rename the field`,
+          });
+        }
+      }
+    }
+    return raw;
+  }, schema);
+}
+
+/**
+ * Characters that would hide in a name: control characters (C0, DEL, C1) and the Unicode
+ * bidirectional overrides and isolates, which make a name display differently from what it
+ * is (a "Trojan Source" name in a review).
+ */
+// eslint-disable-next-line no-control-regex -- the point is to find them
+const HIDDEN_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+
+const codePoint = (c: string) =>
+  `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}`;
+
+/** The first hidden character of `s`, as a `U+XXXX` code and its position, if any. */
+export function hiddenCharacter(s: string): string | undefined {
+  const m = HIDDEN_CHARACTERS.exec(s);
+  return m ? `${codePoint(m[0])} at position ${m.index + 1}` : undefined;
+}
+
+/** A string without control or bidirectional-override characters. */
+export function visibleText<S extends z.ZodType<string>>(schema: S) {
+  return schema.superRefine((v, ctx) => {
+    const hidden = hiddenCharacter(v);
+    if (hidden)
+      ctx.addIssue({
+        code: "custom",
+        message: `must not contain control or bidirectional-override characters (found ${hidden}); they make it display as something else`,
+      });
+  });
+}
+
+/**
+ * A list refinement: the second element equal (by `key`) to an earlier one is refused, at
+ * its own index, naming the first. Code Ocean stores each once, so a duplicate would show as
+ * a change on every preview.
+ */
+export function noDuplicates<T>(what: string, key: (item: T) => unknown) {
+  return (items: T[], ctx: z.RefinementCtx) => {
+    const seen = new Map<unknown, number>();
+    items.forEach((item, i) => {
+      const k = key(item);
+      if (k === UNKNOWN || (typeof k === "string" && k.includes(UNKNOWN))) return;
+      const first = seen.get(k);
+      if (first === undefined) seen.set(k, i);
+      else
+        ctx.addIssue({
+          code: "custom",
+          path: [i],
+          message: `repeats the ${what} at [${first}] (compared without regard to case); list each ${what} once`,
+        });
+    });
+  };
+}
 
 export const nonEmptyString = (example: string) =>
   z

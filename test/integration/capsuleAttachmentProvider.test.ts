@@ -52,6 +52,7 @@ it("attaches to a capsule, waits for the mount, and detaches on delete", async (
     targetKind: "capsule",
     ready: true,
     external: true,
+    foundAttached: false,
     waitForReady: true,
     readyTimeoutSeconds: 600,
   });

@@ -23,6 +23,7 @@ beforeEach(() => {
 
 const PROVIDER = "exports.handler = __f0; /* stand-in for the serialized shim */";
 const OWNER = "emulator@codeocean.local";
+const SEARCH = "POST /data_assets/search";
 const PERMISSIONS_POST = "POST /data_assets/:id/permissions";
 const PERMISSIONS_GET = "GET /data_assets/:id/permissions";
 const ARCHIVE = "PATCH /data_assets/:id/archive";
@@ -84,9 +85,14 @@ async function createReady(overrides: Props = {}) {
 // ---------------------------------------------------------------------------------------
 
 describe("permissions", () => {
-  it("create: the POST, GETs while waiting, then one POST of the whole set once ready", async () => {
+  it("create: a search for a leftover, the POST, GETs while waiting, then one POST of the whole set once ready", async () => {
     const { id, outs } = await createReady({ permissions: SHARING });
-    expect(steps()).toEqual(["POST /data_assets", "GET /data_assets/:id", PERMISSIONS_POST]);
+    expect(steps()).toEqual([
+      SEARCH,
+      "POST /data_assets",
+      "GET /data_assets/:id",
+      PERMISSIONS_POST,
+    ]);
     expect(counts()[PERMISSIONS_POST]).toBe(1);
     expect(counts()["GET /data_assets/:id"]).toBeGreaterThanOrEqual(1);
     expect(outs.permissions).toEqual(STORED_SHARING);
@@ -239,6 +245,7 @@ describe("archived", () => {
   it("archived: true at create archives once ready (after sharing), and outputs say so", async () => {
     const { id, outs } = await createReady({ archived: true, permissions: SHARING });
     expect(steps()).toEqual([
+      SEARCH,
       "POST /data_assets",
       "GET /data_assets/:id",
       PERMISSIONS_POST,

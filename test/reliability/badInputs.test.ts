@@ -106,7 +106,9 @@ const CASES: BadInput[] = [
   D(
     "mount with a space",
     { mount: "my reads" },
-    { mount: /may contain only letters, digits.*e\.g\./ },
+    {
+      mount: /may contain only ASCII letters \(A-Z, a-z\), digits.*e\.g\..*found " " at position 3/,
+    },
   ),
   D(
     "mount of the wrong type",
@@ -237,13 +239,16 @@ const CASES: BadInput[] = [
   D(
     "customMetadata value an object",
     { customMetadata: { "subject id": { id: "S-001" } } },
-    { 'customMetadata["subject id"]': /must be a string, or a number \(dates as epoch seconds/ },
+    {
+      'customMetadata["subject id"]':
+        /must be a string, a number \(dates as epoch seconds.*or a list of them for a field that takes several values/,
+    },
     { host: true },
   ),
   D(
     "customMetadata value a boolean",
     { customMetadata: { replicates: true } },
-    { "customMetadata.replicates": /must be a string, or a number/ },
+    { "customMetadata.replicates": /must be a string, a number/ },
   ),
   D(
     "customMetadata with an empty key",

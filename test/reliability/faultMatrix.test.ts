@@ -616,6 +616,16 @@ describe("fault matrix: retries exhausted", () => {
 
 describe("compound faults while reconciling an ambiguous create", () => {
   const ambiguous: FaultRule = { route: "POST /data_assets", kind: "reset-after", times: 1 };
+  // The search before the POST (for an interrupted run's leftover) is a route of its own row
+  // below; here the search faults must reach the one that reconciles the POST.
+  beforeEach(() => {
+    process.env.CODEOCEAN_TAKE_OVER_WINDOW_SECONDS = "0";
+    freshProviderState();
+  });
+  afterEach(() => {
+    delete process.env.CODEOCEAN_TAKE_OVER_WINDOW_SECONDS;
+    freshProviderState();
+  });
 
   async function create(name: string, second: FaultRule) {
     const known: Known = { assets: new Set(), attachments: new Set() };

@@ -78,7 +78,7 @@ describe("data asset", () => {
     const e = await quick("update", failure(da.update(a.id, a.outs, news)));
     expect(e).toBeInstanceOf(NotFoundError);
     expect(e.message).toMatch(
-      /HTTP 404: data asset .* not found.*`pulumi refresh` drops deleted objects/,
+      /HTTP 404: data asset .* not found.*`pulumi refresh` confirms that \(it looks twice, seconds apart\) and drops it/,
     );
 
     await quick("destroy (archive)", da.delete(a.id, a.outs));

@@ -90,7 +90,12 @@ describe("CapsuleAttachmentInputsSchema", () => {
     ["absolute mount", { ...base, mount: "/data/x" }, "mount", /must not start with "\/"/],
     ["mount escaping /data", { ...base, mount: "../x" }, "mount", /must not contain "\.\."/],
     ["empty mount", { ...base, mount: "" }, "mount", /must not be empty/],
-    ["mount with a space", { ...base, mount: "my ref" }, "mount", /only letters, digits/],
+    [
+      "mount with a space",
+      { ...base, mount: "my ref" },
+      "mount",
+      /only ASCII letters \(A-Z, a-z\), digits.*found " " at position 3/,
+    ],
     [
       "waitForReady not boolean",
       { ...base, waitForReady: "no" },
@@ -161,6 +166,7 @@ describe("diffCapsuleAttachment", () => {
     targetKind: "capsule",
     ready: true,
     external: false,
+    foundAttached: false,
     waitForReady: true,
     readyTimeoutSeconds: 600,
   };
@@ -262,7 +268,11 @@ describe("attachment ids", () => {
 describe("toOutputs", () => {
   it("uses the effective mount and never contains undefined", () => {
     const inputs = CapsuleAttachmentInputsSchema.parse(base);
-    const outs = toOutputs(inputs, { id: ASSET, mount: "reads", ready: false, external: true });
+    const outs = toOutputs(
+      inputs,
+      { id: ASSET, mount: "reads", ready: false, external: true },
+      true,
+    );
     expect(outs).toEqual({
       capsuleId: CAPSULE,
       pipelineId: "",
@@ -271,6 +281,7 @@ describe("toOutputs", () => {
       targetKind: "capsule",
       ready: false,
       external: true,
+      foundAttached: true,
       waitForReady: true,
       readyTimeoutSeconds: 600,
     });
@@ -280,7 +291,7 @@ describe("toOutputs", () => {
       dataAssetId: ASSET,
       mount: "x",
     });
-    const pOuts = toOutputs(p, { id: ASSET, mount: "", ready: true, external: false });
+    const pOuts = toOutputs(p, { id: ASSET, mount: "", ready: true, external: false }, false);
     expect(pOuts).toMatchObject({
       capsuleId: "",
       pipelineId: PIPELINE,
