@@ -17,6 +17,21 @@ export interface RequestDescription {
   path: string;
 }
 
+/**
+ * The next step for a 401 met by `pulumi refresh` or `pulumi destroy`: the engine configures
+ * the provider from what the last `pulumi up` recorded in the stack, not from the current
+ * stack config, so a rotated token is not used until the program runs again.
+ */
+export const RECORDED_TOKEN_STEP =
+  "Code Ocean refused the API token. `pulumi refresh` and `pulumi destroy` configure the provider as the last `pulumi up` recorded it, not from the current stack config: " +
+  "if you have changed codeocean:token (or CODEOCEAN_API_TOKEN) since, run `pulumi refresh --run-program` or `pulumi destroy --run-program` (they configure it from the program and the current config), or `pulumi up` once. " +
+  "Otherwise check the token: `pulumi config set --secret codeocean:token <token>`.";
+
+/** Rethrows a 401 from a refresh or destroy step with the advice that fits there. */
+export function withRecordedTokenAdvice(error: unknown): unknown {
+  return error instanceof AuthenticationError ? error.withNextStep(RECORDED_TOKEN_STEP) : error;
+}
+
 /** What the user should do next, per status family. */
 function nextStep(status: number): string {
   if (status === 401)

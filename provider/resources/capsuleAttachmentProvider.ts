@@ -8,7 +8,7 @@
  * existed before this resource did: that one is recorded as `foundAttached`, and `delete`
  * leaves it attached, saying so — a stack never takes away what it did not make.
  */
-import { NotFoundError } from "../api/errors";
+import { NotFoundError, withRecordedTokenAdvice } from "../api/errors";
 import { outcomeUnknown } from "../api/retry";
 import type { ProviderRuntime } from "../providerRuntime";
 import { AttachWaitError } from "./attachQueue";
@@ -78,6 +78,41 @@ export function createCapsuleAttachmentProvider(rt: ProviderRuntime) {
     return users?.has(targetId) ?? false;
   }
 
+  /** Refresh: whether the attachment is still there (capsule search), with its stored details. */
+  async function readAttachment(
+    id: string,
+    stored: Props,
+  ): Promise<{ id: string; props: Props; inputs?: Props }> {
+    const { kind, targetId, assetId } = parseAttachmentId(id);
+    const attached = await rt.attachments.isAttached(kind, targetId, assetId);
+    // Gone: detached by hand or by another stack, or the capsule or the asset was deleted.
+    if (attached === false) return { id: "", props: {} };
+    // Without capsule search (an older deployment), only the capsule and the asset can be checked.
+    const [target, asset] = await Promise.all([
+      attached || rt.client.findComputeTarget(kind, targetId),
+      rt.client.findDataAsset(assetId),
+    ]);
+    if (!target || !asset) return { id: "", props: {} };
+    const old = resource.withFallbacks(stored);
+    const outs = resource.refreshed(
+      {
+        ...stored,
+        capsuleId: kind === "capsule" ? targetId : "",
+        pipelineId: kind === "pipeline" ? targetId : "",
+        dataAssetId: assetId,
+      },
+      {
+        kind,
+        mount: old.mount || asset.mount,
+        ready: stored.ready === undefined ? true : old.ready,
+        external:
+          stored.external === undefined ? (asset.sourceBucket?.external ?? false) : old.external,
+        foundAttached: old.foundAttached,
+      },
+    );
+    return { id, props: outs as unknown as Props, inputs: resource.inputsOf(outs) };
+  }
+
   return {
     async check(_olds: Props, news: Props): Promise<{ inputs: Props; failures: CheckFailure[] }> {
       const { [PROVIDER_KEY]: provider, ...raw } = news;
@@ -106,34 +141,9 @@ export function createCapsuleAttachmentProvider(rt: ProviderRuntime) {
     },
 
     async read(id: string, stored: Props): Promise<{ id: string; props: Props; inputs?: Props }> {
-      const { kind, targetId, assetId } = parseAttachmentId(id);
-      const attached = await rt.attachments.isAttached(kind, targetId, assetId);
-      // Gone: detached by hand or by another stack, or the capsule or the asset was deleted.
-      if (attached === false) return { id: "", props: {} };
-      // Without capsule search (an older deployment), only the capsule and the asset can be checked.
-      const [target, asset] = await Promise.all([
-        attached || rt.client.findComputeTarget(kind, targetId),
-        rt.client.findDataAsset(assetId),
-      ]);
-      if (!target || !asset) return { id: "", props: {} };
-      const old = resource.withFallbacks(stored);
-      const outs = resource.refreshed(
-        {
-          ...stored,
-          capsuleId: kind === "capsule" ? targetId : "",
-          pipelineId: kind === "pipeline" ? targetId : "",
-          dataAssetId: assetId,
-        },
-        {
-          kind,
-          mount: old.mount || asset.mount,
-          ready: stored.ready === undefined ? true : old.ready,
-          external:
-            stored.external === undefined ? (asset.sourceBucket?.external ?? false) : old.external,
-          foundAttached: old.foundAttached,
-        },
-      );
-      return { id, props: outs as unknown as Props, inputs: resource.inputsOf(outs) };
+      return readAttachment(id, stored).catch((error: unknown) => {
+        throw withRecordedTokenAdvice(error);
+      });
     },
 
     async update(id: string, olds: Props, news: Props): Promise<{ outs: Props }> {
@@ -165,7 +175,7 @@ export function createCapsuleAttachmentProvider(rt: ProviderRuntime) {
         await rt.attachQueue(kind, targetId).detach(assetId);
       } catch (error) {
         if (error instanceof NotFoundError) return;
-        throw error;
+        throw withRecordedTokenAdvice(error);
       } finally {
         rt.attachments.forget(kind, assetId);
       }

@@ -1,7 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { dataAssetResource, DataAssetOutputs } from "./dataAssetSchema";
 import { DeclaredKeys, OutputProperties, registeredKeys } from "./fields";
-import { withoutStackCaptures } from "./register";
+import { configSecrecy, withoutStackCaptures } from "./register";
+import { CodeOceanError } from "../api/errors";
+import { RESERVED_KEYS } from "./inputs";
 import { runtimeShim } from "./shim";
 
 /** The serialized provider (see shim.ts). */
@@ -168,10 +170,13 @@ export interface DataAssetArgs {
   tags?: pulumi.Input<pulumi.Input<string>[]>;
   /**
    * Values for the deployment's admin-defined metadata fields, by field name (names may
-   * contain spaces). Strings or numbers; dates as epoch seconds. Checked against the
-   * deployment's schema at preview. Default `{}`. Updated in place (the whole map is sent).
+   * contain spaces). Strings or numbers; dates as epoch seconds; a list of them for a field
+   * the deployment's schema marks as taking several values. Checked against the deployment's
+   * schema at preview. Default `{}`. Updated in place (the whole map is sent).
    */
-  customMetadata?: pulumi.Input<Record<string, pulumi.Input<string | number>>>;
+  customMetadata?: pulumi.Input<
+    Record<string, pulumi.Input<string | number | pulumi.Input<string | number>[]>>
+  >;
   /** Where the data comes from. Required unless `adoptExistingId` is set. Changing it replaces the asset. */
   source?: pulumi.Input<DataAssetSourceArgs>;
   /** Only with a `computation` source: write the results to your S3 bucket. Changing it replaces the asset. */
@@ -229,6 +234,8 @@ export interface DataAsset extends OutputProperties<DataAssetOutputs> {}
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging -- see the interface above
 export class DataAsset extends pulumi.dynamic.Resource {
   constructor(name: string, args: DataAssetArgs, opts?: pulumi.CustomResourceOptions) {
+    refuseReservedKeys(`DataAsset "${name}"`, args);
+    warnIfTokenInPlainText();
     // Registration takes a stack trace per promise per property: see register.ts.
     const restore = withoutStackCaptures();
     try {
@@ -241,7 +248,7 @@ export class DataAsset extends pulumi.dynamic.Resource {
           ...splitClientSecret(args?.source),
           ...OUTPUT_KEYS,
         },
-        opts,
+        withSecretEchoes(args?.source, opts),
         "codeocean",
         "DataAsset",
       );
@@ -262,19 +269,35 @@ export class DataAsset extends pulumi.dynamic.Resource {
 
 const { inputs: INPUT_KEYS, outputs: OUTPUT_KEYS } = registeredKeys(dataAssetResource);
 
+const isPlain = (v: unknown): v is Record<string, unknown> =>
+  typeof v === "object" &&
+  v !== null &&
+  !Array.isArray(v) &&
+  !pulumi.Output.isInstance(v) &&
+  !(v instanceof Promise);
+
 /**
  * The GCP client secret travels as its own secret input, so the state encrypts it and the
  * rest of the source stays readable in diffs; outputs never contain it. A source given as a
- * plain object without `gcp` (the common case) is passed as it is, at no cost.
+ * plain object keeps every other part exactly as given — also a part the program made
+ * secret. A source that is itself an Output (or a Promise) is kept whole, secret if any part
+ * of it was.
  */
 function splitClientSecret(source: DataAssetArgs["source"]): Record<string, unknown> {
   if (source === undefined) return {};
-  const plain =
-    typeof source === "object" && !pulumi.Output.isInstance(source) && !(source instanceof Promise);
-  if (plain && !("gcp" in source)) return { source };
+  if (isPlain(source)) {
+    if (!("gcp" in source)) return { source };
+    if (isPlain(source.gcp)) {
+      const { clientSecret, ...gcp } = source.gcp as Record<string, unknown>;
+      return {
+        source: { ...source, gcp },
+        gcpClientSecret: pulumi.secret((clientSecret ?? "") as pulumi.Input<string>),
+      };
+    }
+  }
   const s = pulumi.output(source);
   return {
-    source: pulumi.unsecret(s.apply(withoutClientSecret)),
+    source: s.apply(withoutClientSecret),
     gcpClientSecret: pulumi.secret(s.apply((v) => v?.gcp?.clientSecret ?? "")),
   };
 }
@@ -283,4 +306,74 @@ function withoutClientSecret<S extends pulumi.Unwrap<DataAssetSourceArgs> | unde
   if (!s?.gcp || s.gcp.clientSecret === undefined) return s;
   const { clientSecret: _secret, ...gcp } = s.gcp;
   return { ...s, gcp } as S;
+}
+
+/**
+ * Outputs that repeat what Code Ocean says about the source are kept encrypted in the state
+ * when the source may be secret: a failure reason may quote the request, GCP client secret
+ * included, and a refresh runs in a fresh process that never saw the secret (so cannot mask
+ * it); a source the program wrapped whole (`pulumi.secret({...})`, or any Output) has its
+ * bucket, prefix and lineage echoed back in `sourceBucket`, `provenance` and the parts of a
+ * combined asset. (A secret nested in a plain source object cannot be seen here, before it
+ * resolves: wrap the whole source to keep its echoes encrypted too.)
+ */
+function withSecretEchoes(
+  source: DataAssetArgs["source"],
+  opts: pulumi.CustomResourceOptions | undefined,
+): pulumi.CustomResourceOptions | undefined {
+  const echoes =
+    source === undefined
+      ? []
+      : !isPlain(source)
+        ? ["failureReason", "sourceBucket", "provenance", "containedDataAssetIds"]
+        : "gcp" in source
+          ? ["failureReason"]
+          : [];
+  if (!echoes.length) return opts;
+  return {
+    ...opts,
+    additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), ...echoes],
+  };
+}
+
+/**
+ * Keys JavaScript cannot carry as data (`__proto__` is lost on the way to the provider, where
+ * check could refuse it): refused here, in the program, for the parts given as plain values.
+ */
+function refuseReservedKeys(resource: string, args: unknown, path = ""): void {
+  if (Array.isArray(args)) {
+    args.forEach((v, i) => refuseReservedKeys(resource, v, `${path}[${i}]`));
+    return;
+  }
+  if (!isPlain(args)) return;
+  for (const key of Object.keys(args)) {
+    const at = path
+      ? `${path}${/^[A-Za-z_$][\w$]*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`}`
+      : key;
+    if (RESERVED_KEYS.has(key)) {
+      throw new CodeOceanError(
+        `${resource}: ${at} "${key}" cannot be used as a key (JavaScript reserves it and it would be dropped on the way to Code Ocean); rename the field`,
+      );
+    }
+    refuseReservedKeys(resource, args[key], at);
+  }
+}
+
+let tokenChecked = false;
+
+/**
+ * A token set without `--secret` sits in plain text in Pulumi.<stack>.yaml and in the
+ * engine's record of the provider's configuration in the state. Said once per program.
+ */
+function warnIfTokenInPlainText(): void {
+  if (tokenChecked) return;
+  tokenChecked = true;
+  const key = "codeocean:token";
+  const isSecret = configSecrecy();
+  if (pulumi.runtime.getConfig(key) !== undefined && isSecret && !isSecret(key)) {
+    void pulumi.log.warn(
+      "codeocean:token is set in plain text: it is stored unencrypted in Pulumi.<stack>.yaml and in the stack's state (the engine records the provider's configuration there). " +
+        "Set it again with `pulumi config set --secret codeocean:token <token>`, or use CODEOCEAN_API_TOKEN.",
+    );
+  }
 }

@@ -3,7 +3,7 @@
  * `configure` built. Reached at run time through `require("pulumi-codeocean/runtime")` from
  * the tiny serialized shim, so that refresh and destroy always run the installed code.
  */
-import { CodeOceanError, NotFoundError } from "../api/errors";
+import { CodeOceanError, NotFoundError, withRecordedTokenAdvice } from "../api/errors";
 import { registerSecret } from "../api/redact";
 import type { DataAsset as RemoteAsset } from "../api/schemas";
 import type { ProviderRuntime } from "../providerRuntime";
@@ -168,30 +168,11 @@ export function createDataAssetProvider(rt: ProviderRuntime) {
 
     async read(id: string, stored: Props): Promise<{ id: string; props: Props; inputs?: Props }> {
       rt.recovery.noteStackAsset(id);
-      return rt.archived.during(async () => {
-        const client = rt.client;
-        const asset = await client.findDataAsset(id);
-        // No outputs stored: a lookup by id (`DataAsset.get`), which must fail, not come back empty.
-        const lookup = stored.name === undefined && stored.state === undefined;
-        if (!asset && lookup) {
-          throw new CodeOceanError(
-            `DataAsset.get: no data asset with id ${id}: Code Ocean answered 404 twice, seconds apart, or the token cannot see it. Check the id in Code Ocean.`,
-          );
-        }
-        // Gone, confirmed: the engine drops it from the stack.
-        if (!asset) return { id: "", props: {} as Props };
-        const old = resource.withFallbacks(stored);
-        const [archived, permissions] = await Promise.all([
-          rt.archived.isArchived(asset),
-          // Sharing is read only where the provider manages it.
-          old.permissions &&
-            client.getPermissions(id).then((p) => effectivePermissions(p, asset, old.permissions!)),
-        ]);
-        // Settings Code Ocean does not know keep their stored values (defaults for a fresh `get`).
-        const outs = resource.refreshed(stored, { asset, archived, permissions });
-        // Inputs mirror the remote metadata so the next diff shows drift (e.g. a rename in the web UI).
-        return { id, props: props(outs), inputs: resource.inputsOf(outs) };
-      });
+      return rt.archived
+        .during(() => readAsset(id, stored))
+        .catch((error: unknown) => {
+          throw withRecordedTokenAdvice(error);
+        });
     },
 
     async update(id: string, olds: Props, news: Props): Promise<{ outs: Props }> {
@@ -251,11 +232,44 @@ export function createDataAssetProvider(rt: ProviderRuntime) {
       rt.recovery.noteStackAsset(id);
       const { onDelete } = resource.withFallbacks(stored);
       if (onDelete === "retain") return;
-      // Archiving is idempotent and never waits, also for an asset still in draft.
-      if (!(await gone(id, () => setArchived(id, true)))) return;
-      if (onDelete === "delete") await gone(id, () => rt.client.deleteDataAsset(id));
+      try {
+        // Archiving is idempotent and never waits, also for an asset still in draft.
+        if (!(await ifExists(id, () => setArchived(id, true)))) return;
+        if (onDelete === "delete") await ifExists(id, () => rt.client.deleteDataAsset(id));
+      } catch (error) {
+        throw withRecordedTokenAdvice(error);
+      }
     },
   };
+
+  /** Refresh (or a lookup by id): what Code Ocean says now, and inputs that mirror it. */
+  async function readAsset(
+    id: string,
+    stored: Props,
+  ): Promise<{ id: string; props: Props; inputs?: Props }> {
+    const client = rt.client;
+    const asset = await client.findDataAsset(id);
+    // No outputs stored: a lookup by id (`DataAsset.get`), which must fail, not come back empty.
+    const lookup = stored.name === undefined && stored.state === undefined;
+    if (!asset && lookup) {
+      throw new CodeOceanError(
+        `DataAsset.get: no data asset with id ${id}: Code Ocean answered 404 twice, seconds apart, or the token cannot see it. Check the id in Code Ocean.`,
+      );
+    }
+    // Gone, confirmed: the engine drops it from the stack.
+    if (!asset) return { id: "", props: {} as Props };
+    const old = resource.withFallbacks(stored);
+    const [archived, permissions] = await Promise.all([
+      rt.archived.isArchived(asset),
+      // Sharing is read only where the provider manages it.
+      old.permissions &&
+        client.getPermissions(id).then((p) => effectivePermissions(p, asset, old.permissions!)),
+    ]);
+    // Settings Code Ocean does not know keep their stored values (defaults for a fresh `get`).
+    const outs = resource.refreshed(stored, { asset, archived, permissions });
+    // Inputs mirror the remote metadata so the next diff shows drift (e.g. a rename in the web UI).
+    return { id, props: props(outs), inputs: resource.inputsOf(outs) };
+  }
 
   /**
    * Runs a call on an existing asset; true when it succeeded, false when the asset is gone.
@@ -263,7 +277,7 @@ export function createDataAssetProvider(rt: ProviderRuntime) {
    * findDataAsset); if the asset is still there, the call is made once more, and a second
    * 404 while the asset exists is an error, never a success that leaves it live.
    */
-  async function gone(id: string, call: () => Promise<void>): Promise<boolean> {
+  async function ifExists(id: string, call: () => Promise<void>): Promise<boolean> {
     try {
       await call();
       return true;

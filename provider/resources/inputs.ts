@@ -68,7 +68,7 @@ export const mountName = z
  * prototype) on the way through any plain object, `constructor` and `prototype` shadow
  * object machinery. Refused with a message rather than dropped silently.
  */
-const RESERVED_KEYS = new Set(["__proto__", "constructor", "prototype"]);
+export const RESERVED_KEYS = new Set(["__proto__", "constructor", "prototype"]);
 
 /** A map schema whose raw keys are checked before parsing (parsing would drop `__proto__`). */
 export function safeKeys<S extends z.ZodType>(schema: S) {
@@ -79,7 +79,7 @@ export function safeKeys<S extends z.ZodType>(schema: S) {
           ctx.addIssue({
             code: "custom",
             path: [key],
-            message: `"${key}" cannot be used as a key (JavaScript reserves it); rename the field`,
+            message: `must not be used as a key: JavaScript reserves "${key}", so it would be dropped on the way; rename the field`,
           });
         }
       }
@@ -134,7 +134,7 @@ export function noDuplicates<T>(what: string, key: (item: T) => unknown) {
         ctx.addIssue({
           code: "custom",
           path: [i],
-          message: `repeats the ${what} at [${first}] (compared without regard to case); list each ${what} once`,
+          message: `must not repeat the ${what} at [${first}] (compared without regard to case): remove one of them`,
         });
     });
   };

@@ -27,3 +27,14 @@ export function withoutStackCaptures(): () => void {
     Error.stackTraceLimit = limit;
   };
 }
+
+/**
+ * Whether a config key was set as a secret, from the SDK's runtime (not in its type
+ * declarations; present since long before our peer floor). Undefined if an SDK lacks it.
+ */
+export function configSecrecy(): ((key: string) => boolean) | undefined {
+  const config = require("@pulumi/pulumi/runtime/config") as { isConfigSecret?: unknown };
+  return typeof config.isConfigSecret === "function"
+    ? (config.isConfigSecret as (key: string) => boolean)
+    : undefined;
+}

@@ -255,6 +255,91 @@ const CASES: BadInput[] = [
     { customMetadata: { "": "x" } },
     { 'customMetadata[""]': /keys must not be empty: use the field's name/ },
   ),
+  // hidden characters, duplicates and reserved keys
+  D(
+    "name with a NUL character",
+    { name: "reads\u0000x" },
+    {
+      name: /must not contain control or bidirectional-override characters \(found U\+0000 at position 6\)/,
+    },
+    { host: true },
+  ),
+  D(
+    "name with a right-to-left override",
+    { name: "reads\u202egpj.exe" },
+    { name: /control or bidirectional-override characters \(found U\+202E at position 6\)/ },
+  ),
+  D(
+    "mount with a right-to-left override",
+    { mount: "reads\u202e" },
+    { mount: /only ASCII letters \(A-Z, a-z\), digits.*found U\+202E at position 6/ },
+  ),
+  D(
+    "mount with a non-ASCII letter",
+    { mount: "daten-müller" },
+    { mount: /only ASCII letters \(A-Z, a-z\).*found "ü" at position 8/ },
+  ),
+  D(
+    "tag with a newline",
+    { tags: ["rna", "ge\nnomics"] },
+    { "tags[1]": /control or bidirectional-override characters \(found U\+000A at position 3\)/ },
+  ),
+  D(
+    "tags repeated, differing only in case",
+    { tags: ["ephys", "rna", "EPhys"] },
+    { "tags[2]": /must not repeat the tag at \[0\].*remove one of them/ },
+    { host: true },
+  ),
+  D(
+    "permissions users repeated, e-mails differing only in case",
+    {
+      permissions: {
+        users: [
+          { email: "ada@acme.org", role: "viewer" },
+          { email: "Ada@ACME.org", role: "editor" },
+        ],
+      },
+    },
+    {
+      "permissions.users[1]":
+        /must not repeat the user at \[0\] \(compared without regard to case\)/,
+    },
+  ),
+  D(
+    "permissions groups repeated",
+    {
+      permissions: {
+        groups: [
+          { group: "neuroscience", role: "viewer" },
+          { group: "Neuroscience", role: "viewer" },
+        ],
+      },
+    },
+    { "permissions.groups[1]": /must not repeat the group at \[0\]/ },
+  ),
+  D(
+    "customMetadata with a __proto__ key (from parsed JSON)",
+    { customMetadata: JSON.parse('{"__proto__": "x", "subject id": "S-1"}') as Props },
+    {
+      "customMetadata.__proto__":
+        /must not be used as a key: JavaScript reserves "__proto__".*rename the field/,
+    },
+  ),
+  D(
+    "customMetadata with a constructor key",
+    { customMetadata: { constructor: "x" } },
+    { "customMetadata.constructor": /JavaScript reserves "constructor"/ },
+  ),
+  D(
+    "customMetadata value an empty list",
+    { customMetadata: { modality: [] } },
+    { "customMetadata.modality": /must not be an empty list: leave the field out instead/ },
+  ),
+  D(
+    "customMetadata list holding a boolean",
+    { customMetadata: { modality: ["ephys", true] } },
+    { "customMetadata.modality": /a string, a number .*or a list of them/ },
+  ),
   // custom metadata, against the deployment's schema
   D(
     "customMetadata field unknown to the deployment",

@@ -1,0 +1,279 @@
+/**
+ * The promise at its edges, through the real engine: an interrupted run (the CLI or the
+ * provider host killed, Ctrl-C twice) converges on the next `up` with exactly the declared
+ * assets, all in the state; a 404 is not taken as proof of deletion; secrets stay out of the
+ * state also when a fresh process reads them back; a rotated token gets advice that works.
+ * Each case asserts what Code Ocean holds against what the state holds.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { DEFAULT_EMULATOR_TOKEN, RunningEmulator, startEmulator } from "../../emulator";
+import { eventually } from "../helpers/emulator";
+import { TestStack, describeWithEngine, newStack } from "../helpers/engine";
+import { alive, processesIn, signal } from "../helpers/processes";
+
+const codeocean: typeof import("pulumi-codeocean") = require("pulumi-codeocean");
+
+type Resources = { urn: string; id?: string; type: string }[];
+
+async function stateAssets(t: TestStack): Promise<Resources> {
+  const resources = (await t.stack.exportStack()).deployment.resources as Resources;
+  return resources.filter((r) => r.type.endsWith("DataAsset"));
+}
+
+/** Live assets (not archived) whose name starts with `prefix`. */
+function liveAssets(emu: RunningEmulator, prefix: string) {
+  return emu.admin.assets().filter((a) => !a.archived && a.name.startsWith(prefix));
+}
+
+function assetsProgram(prefix: string, n: number) {
+  return async () => {
+    const out: Record<string, pulumi.Output<string>> = {};
+    for (let i = 0; i < n; i++) {
+      const a = new codeocean.DataAsset(`${prefix}${i}`, {
+        name: `${prefix}${i}`,
+        mount: `${prefix}${i}`,
+        tags: ["edges"],
+        source: { aws: { bucket: "acme-rna-reads", prefix: `edges/${prefix}${i}/` } },
+      });
+      out[`id${i}`] = a.id;
+    }
+    return out;
+  };
+}
+
+const N = 6;
+
+describeWithEngine("edges: an interrupted run converges on the next up", () => {
+  let emu: RunningEmulator;
+  beforeAll(async () => {
+    emu = await startEmulator({ port: 0, readyAfterMs: 200 });
+  });
+  afterAll(async () => {
+    await emu?.stop();
+  });
+
+  /**
+   * Starts an up of N assets that Code Ocean keeps in draft, waits until all N creates were
+   * accepted, interrupts the run with `interrupt`, then lets the imports finish and runs the
+   * user's next steps: `pulumi cancel` (when the stack is locked) and `pulumi up`.
+   */
+  async function interruptedThenUp(prefix: string, interrupt: (t: TestStack) => void) {
+    emu.admin.addOutcome({ match: { namePrefix: prefix }, outcome: { kind: "draft" } });
+    const t = await newStack(`edges-${prefix.replace(/-$/, "")}`, assetsProgram(prefix, N), emu);
+    try {
+      const first = t.stack.up({ parallel: 2 * N }).then(
+        () => "finished",
+        (e: unknown) => String(e),
+      );
+      await eventually(() => liveAssets(emu, prefix).length === N, 60_000, 50);
+      interrupt(t);
+      const outcome = await first;
+      expect(outcome).not.toBe("finished");
+      // Whatever the crash left running (a host still waiting) is stopped, as a reboot would.
+      signal(processesIn(t.engine.dir, /dynamic-provider|pulumi/), "SIGKILL");
+      emu.admin.clearOutcomes();
+      for (const a of liveAssets(emu, prefix)) emu.admin.updateAsset(a.id, { state: "ready" });
+      const before = liveAssets(emu, prefix).map((a) => a.id);
+
+      await t.stack.cancel().catch(() => undefined);
+      const up = await t.stack.up({ parallel: 2 * N });
+      expect(up.summary.result).toBe("succeeded");
+
+      const live = liveAssets(emu, prefix);
+      const state = await stateAssets(t);
+      expect(live.map((a) => a.id).sort()).toEqual(before.sort());
+      expect(live).toHaveLength(N);
+      expect(new Set(live.map((a) => a.name)).size).toBe(N);
+      expect(state.map((r) => r.id).sort()).toEqual(live.map((a) => a.id).sort());
+      // The next preview shows nothing to do.
+      const preview = await t.stack.preview();
+      expect(preview.changeSummary).toEqual({ same: N + 1 });
+      return t;
+    } finally {
+      await t.destroyAndCleanup().catch(() => undefined);
+    }
+  }
+
+  it("SIGKILL of the pulumi CLI during creates: cancel, up → exactly the N assets, all in state", async () => {
+    await interruptedThenUp("kill-cli-", (t) => {
+      const cli = processesIn(t.engine.dir, /pulumi.* up /);
+      expect(cli.length).toBeGreaterThan(0);
+      signal(cli, "SIGKILL");
+    });
+  }, 240_000);
+
+  it("SIGKILL of the provider host during creates: up → exactly the N assets, all in state", async () => {
+    await interruptedThenUp("kill-host-", (t) => {
+      const host = processesIn(t.engine.dir, /dynamic-provider/);
+      expect(host.length).toBeGreaterThan(0);
+      signal(host, "SIGKILL");
+    });
+  }, 240_000);
+
+  it("Ctrl-C twice during creates: up → exactly the N assets, all in state", async () => {
+    await interruptedThenUp("ctrl-c-", (t) => {
+      const cli = processesIn(t.engine.dir, /pulumi.* up /);
+      expect(cli.length).toBeGreaterThan(0);
+      signal(cli, "SIGINT");
+      signal(cli, "SIGINT");
+      void eventually(() => cli.every((p) => !alive(p)), 30_000).catch(() => undefined);
+    });
+  }, 240_000);
+});
+
+describeWithEngine("edges: a 404 is not proof of deletion", () => {
+  let emu: RunningEmulator;
+  let t: TestStack;
+  beforeAll(async () => {
+    emu = await startEmulator({ port: 0, readyAfterMs: 100 });
+    t = await newStack("edges-404", assetsProgram("lag-", 5), emu);
+    await t.stack.up();
+  }, 120_000);
+  afterAll(async () => {
+    await t?.destroyAndCleanup().catch(() => undefined);
+    await emu?.stop();
+  }, 120_000);
+
+  it("a refresh that meets one 404 per asset drops none of them; the next up creates nothing", async () => {
+    emu.admin.setFaults([
+      { route: "GET /data_assets/:id", kind: "status", status: 404, message: "not found", times: 5 },
+    ]);
+    await t.stack.refresh();
+    emu.admin.clearFaults();
+    expect(await stateAssets(t)).toHaveLength(5);
+    emu.admin.clearJournal();
+    const up = await t.stack.up();
+    expect(up.summary.resourceChanges).toEqual({ same: 6 });
+    expect(emu.admin.counts()["POST /data_assets"] ?? 0).toBe(0);
+    expect(liveAssets(emu, "lag-")).toHaveLength(5);
+  });
+
+  it("an archive that answers 404 once during destroy is confirmed, retried, and the asset archived", async () => {
+    emu.admin.setFaults([
+      { route: "PATCH /data_assets/:id/archive", kind: "status", status: 404, times: 5 },
+    ]);
+    await t.stack.destroy();
+    emu.admin.clearFaults();
+    expect(liveAssets(emu, "lag-")).toEqual([]);
+    await t.stack.up();
+  });
+});
+
+describeWithEngine("edges: secrets stay out of the state", () => {
+  const SECRET = "gcp-secret-edges-2f9c61";
+  const SECRET_BUCKET = "acme-secret-bucket-edges";
+  const SECRET_CLIENT = "svc-secret-client-edges";
+  let emu: RunningEmulator;
+  let t: TestStack;
+  beforeAll(async () => {
+    emu = await startEmulator({ port: 0, readyAfterMs: 100 });
+    emu.admin.addOutcome({
+      match: { name: "echoing" },
+      outcome: { kind: "fail", reason: `PermissionDenied for client_secret=${SECRET} on gs://x` },
+    });
+    const pulumiSdk: typeof import("@pulumi/pulumi") = require("@pulumi/pulumi");
+    t = await newStack(
+      "edges-secrets",
+      async () => {
+        new codeocean.DataAsset("echoing", {
+          name: "echoing",
+          mount: "echoing",
+          source: { gcp: { bucket: "acme-imaging", clientId: "svc-1", clientSecret: SECRET } },
+        });
+        new codeocean.DataAsset("wrapped", {
+          name: "wrapped",
+          mount: "wrapped",
+          source: pulumiSdk.secret({
+            gcp: { bucket: SECRET_BUCKET, clientId: SECRET_CLIENT, clientSecret: SECRET },
+          }),
+        });
+        return {};
+      },
+      emu,
+    );
+  }, 120_000);
+  afterAll(async () => {
+    await t?.destroyAndCleanup().catch(() => undefined);
+    await emu?.stop();
+  }, 120_000);
+
+  const clean = () => {
+    const text = t.backendText();
+    expect({
+      secret: text.includes(SECRET),
+      bucket: text.includes(SECRET_BUCKET),
+      client: text.includes(SECRET_CLIENT),
+      token: text.includes(DEFAULT_EMULATOR_TOKEN),
+    }).toEqual({ secret: false, bucket: false, client: false, token: false });
+  };
+
+  it("a failure reason echoing the GCP secret, read back by refresh in a fresh host, is not in the state", async () => {
+    await expect(t.stack.up()).rejects.toThrow(/could not create data asset "echoing"/);
+    clean();
+    await t.stack.refresh();
+    const echoing = (await stateAssets(t)).find((r) => r.urn.endsWith("::echoing"));
+    expect(echoing).toBeDefined();
+    clean();
+  });
+
+  it("a source wrapped in pulumi.secret keeps every part of it secret in the state", async () => {
+    const exported = JSON.stringify((await t.stack.exportStack()).deployment);
+    expect(exported.includes(SECRET_BUCKET)).toBe(false);
+    clean();
+  });
+});
+
+describeWithEngine("edges: a rotated token", () => {
+  const OLD = "cop_old_token_edges";
+  const NEW = "cop_new_token_edges";
+  let emu: RunningEmulator;
+  let t: TestStack;
+  let dataDir: string;
+  beforeAll(async () => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "edges-rotation-"));
+    emu = await startEmulator({
+      port: 0,
+      readyAfterMs: 100,
+      tokens: [OLD],
+      dataFile: path.join(dataDir, "state.json"),
+    });
+    t = await newStack("edges-rotation", assetsProgram("rotated-", 2), emu, {});
+    await t.stack.setConfig("codeocean:token", { value: OLD, secret: true });
+    await t.stack.up();
+    // Rotate: Code Ocean now takes only the new token, and the stack config holds it.
+    const port = emu.port;
+    await emu.stop();
+    emu = await startEmulator({
+      port,
+      readyAfterMs: 100,
+      tokens: [NEW],
+      dataFile: path.join(dataDir, "state.json"),
+    });
+    await t.stack.setConfig("codeocean:token", { value: NEW, secret: true });
+  }, 120_000);
+  afterAll(async () => {
+    await t?.destroyAndCleanup().catch(() => undefined);
+    await emu?.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }, 120_000);
+
+  it("refresh with the recorded token fails with advice that works; the advice works", async () => {
+    const failed = await t.stack.refresh().then(
+      () => "",
+      (e: unknown) => String(e),
+    );
+    if (failed) {
+      expect(failed).toMatch(/HTTP 401/);
+      expect(failed).toMatch(/--run-program/);
+      expect(failed.includes(NEW) || failed.includes(OLD)).toBe(false);
+    }
+    const refresh = await t.stack.refresh({ runProgram: true });
+    expect(refresh.summary.result).toBe("succeeded");
+    const destroy = await t.stack.destroy({ runProgram: true });
+    expect(destroy.summary.result).toBe("succeeded");
+    expect(liveAssets(emu, "rotated-")).toEqual([]);
+  });
+});
