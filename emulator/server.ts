@@ -1,7 +1,7 @@
 import { randomUUID } from "crypto";
 import * as http from "http";
 import type { AddressInfo } from "net";
-import { createAdmin, handleAdminRequest, type AdminDeps } from "./admin";
+import { ADMIN_PREFIX, createAdmin, handleAdminRequest, SEED, type AdminDeps } from "./admin";
 import { matchApiRoute } from "./api";
 import { FaultInjector, RateLimiter } from "./faults";
 import { Journal } from "./journal";
@@ -12,7 +12,6 @@ import type { EmulatorOptions, FaultRule, JournalEntry, RunningEmulator } from "
 import { stripNulls } from "./validate";
 
 const API_PREFIX = "/api/v1";
-const ADMIN_PREFIX = "/__emulator";
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
 const STATUS_MESSAGES: Record<number, string> = {
@@ -100,6 +99,8 @@ function malformedBody(reply: Reply): string {
 
 export async function startEmulator(opts: EmulatorOptions = {}): Promise<RunningEmulator> {
   const tokens = new Set(opts.tokens ?? [DEFAULT_EMULATOR_TOKEN]);
+  // Checked as strictly as admin.seed(), so a misspelt key fails at start, not in a test.
+  if (opts.seed !== undefined) SEED.parse(opts.seed);
   const baseSeed = () => mergeSeed(defaultSeed(), opts.seed);
   let persistence: Persistence | undefined;
   const state = new EmulatorState(

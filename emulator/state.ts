@@ -26,7 +26,7 @@ import type {
   UpdateInput,
   ValidationContext,
 } from "./validate";
-import { isObject, notReadyDetail } from "./validate";
+import { notReadyDetail } from "./validate";
 
 export type TargetKind = "capsule" | "pipeline";
 
@@ -601,7 +601,6 @@ export class EmulatorState {
   adminSetPermissions(id: string, patch: PermissionsPatch): void {
     const rec = this.record(id);
     if (!rec) throw new Error(`unknown data asset ${id}`);
-    checkPermissionsPatch(patch);
     const current = rec.permissions;
     const ownerEmail = rec.wire.owner_email.toLowerCase();
     rec.permissions = {
@@ -685,29 +684,6 @@ export class EmulatorState {
     this.targets.pipeline = new Map(s.pipelines.map((t) => [t.id, t]));
     this.computations = new Map(s.computations.map((c) => [c.id, c]));
     this.customMetadata = s.customMetadata;
-  }
-}
-
-/**
- * Out-of-band changes skip the API's rules (roles, duplicates, ready state) on purpose, but
- * must still have the wire shape, or GET would serve something no client could parse.
- */
-function checkPermissionsPatch(patch: PermissionsPatch): void {
-  if (!isObject(patch)) throw new Error("permissions patch must be an object");
-  const list = (key: "users" | "groups", idKey: string) => {
-    const v: unknown = patch[key];
-    if (v === undefined) return;
-    if (
-      !Array.isArray(v) ||
-      !v.every((e) => isObject(e) && typeof e[idKey] === "string" && typeof e.role === "string")
-    ) {
-      throw new Error(`permissions ${key} must be an array of {${idKey}: string, role: string}`);
-    }
-  };
-  list("users", "email");
-  list("groups", "group");
-  if (patch.everyone !== undefined && typeof patch.everyone !== "string") {
-    throw new Error("permissions everyone must be a string");
   }
 }
 

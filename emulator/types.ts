@@ -265,6 +265,11 @@ export interface WireTarget {
   slug: string;
 }
 
+/**
+ * Out-of-band control of a running emulator. Every argument that is an object is checked
+ * strictly: an unknown or misspelt field throws an Error that names it and lists the known
+ * ones (the HTTP admin API answers 400 with the same message).
+ */
 export interface EmulatorAdmin {
   /** Clears assets, attachments, journal, faults, outcomes and rate limit; restores the seed. */
   reset(): void;
