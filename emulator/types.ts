@@ -104,6 +104,10 @@ export interface WireDataAsset {
   mount: string;
   description: string;
   tags: string[];
+  /**
+   * Field name -> a string, a number (dates as epoch seconds), or an array of them for a
+   * field defined with `multiple: true`.
+   */
   custom_metadata: Record<string, unknown>;
   last_used: number;
   owner: string;

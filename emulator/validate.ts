@@ -137,15 +137,24 @@ export function validateCustomMetadata(
     if (!field) {
       throw badRequest(path, "is not a custom metadata field defined on this deployment");
     }
-    if (field.multiple && Array.isArray(value)) {
+    if (Array.isArray(value)) {
+      if (!field.multiple) {
+        throw badRequest(
+          path,
+          `takes a single value: the field is not defined with multiple: true, got an array`,
+        );
+      }
       value.forEach((item, i) => checkFieldValue(field, item, `${path}[${i}]`));
+      out[key] = [...value];
     } else {
       checkFieldValue(field, value, path);
+      out[key] = value;
     }
-    out[key] = value;
   }
   for (const f of schema.fields) {
-    if (f.required && !(f.name in out)) {
+    const v = out[f.name];
+    // An empty list gives a multiple field no value at all.
+    if (f.required && (v === undefined || (Array.isArray(v) && v.length === 0))) {
       throw badRequest(`custom_metadata[${JSON.stringify(f.name)}]`, "is required");
     }
   }
