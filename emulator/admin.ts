@@ -36,6 +36,8 @@ export interface AdminDeps {
   journal: Journal;
   /** Default seed merged with options.seed; what reset() restores. */
   baseSeed: () => SeedData;
+  /** The Code Ocean release the emulator claims to be (Min-Server-Version is checked against it). */
+  serverVersion: string;
 }
 
 // ---- the bodies the admin accepts ---------------------------------------------------------
@@ -183,7 +185,7 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
     method: "GET",
     path: "/",
     description: "This index: every admin route with its body shape.",
-    run: () => json(adminIndex()),
+    run: ({ deps }) => json({ serverVersion: deps.serverVersion, ...adminIndex() }),
   },
   {
     method: "GET",

@@ -2,6 +2,7 @@
 import { parseArgs } from "util";
 import { validateFaultRule } from "./faults";
 import { DEFAULT_EMULATOR_TOKEN, startEmulator } from "./index";
+import { DEFAULT_SERVER_VERSION, parseVersion } from "./serverVersion";
 import type { EmulatorOptions } from "./types";
 
 export const USAGE = `Usage: codeocean-emulator [options]
@@ -20,6 +21,8 @@ Options:
   --faults JSON               fault rule or array of fault rules, e.g.
                               '[{"route":"POST /data_assets","kind":"status","status":503,"times":1}]'
   --fault-seed N              seed for probabilistic faults (default 1)
+  --server-version V          Code Ocean release to claim; a request whose Min-Server-Version
+                              is later answers 400 (default ${DEFAULT_SERVER_VERSION})
   --log                       log every API request to stderr
   -h, --help                  show this help
 `;
@@ -53,6 +56,7 @@ export function parseCli(
         "rate-limit": { type: "string" },
         faults: { type: "string" },
         "fault-seed": { type: "string" },
+        "server-version": { type: "string" },
         log: { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
@@ -71,6 +75,12 @@ export function parseCli(
     faultSeed: nonNegativeInt("fault-seed", values["fault-seed"]),
   };
   if (values.token?.length) options.tokens = values.token;
+  if (values["server-version"] !== undefined) {
+    if (!parseVersion(values["server-version"])) {
+      throw new UsageError("--server-version must be MAJOR.MINOR.PATCH, e.g. 4.9.0");
+    }
+    options.serverVersion = values["server-version"];
+  }
   if (values["rate-limit"] !== undefined) {
     const rps = Number(values["rate-limit"]);
     if (!(rps > 0)) throw new UsageError("--rate-limit must be a positive number");

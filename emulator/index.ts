@@ -3,6 +3,7 @@
 // /__emulator/.
 export { startEmulator } from "./server";
 export { DEFAULT_EMULATOR_TOKEN, EMULATOR_USER, SEED_IDS, defaultSeed } from "./seed";
+export { DEFAULT_SERVER_VERSION } from "./serverVersion";
 export { FAULT_KINDS } from "./types";
 export type {
   AssetOutcome,

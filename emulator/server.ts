@@ -7,6 +7,7 @@ import { FaultInjector, RateLimiter } from "./faults";
 import { Journal } from "./journal";
 import { ApiError, errorReply, type Reply } from "./reply";
 import { DEFAULT_EMULATOR_TOKEN, defaultSeed, mergeSeed } from "./seed";
+import { checkMinServerVersion, DEFAULT_SERVER_VERSION, parseVersion } from "./serverVersion";
 import { EmulatorState, Persistence } from "./state";
 import type { EmulatorOptions, FaultRule, JournalEntry, RunningEmulator } from "./types";
 import { stripNulls } from "./validate";
@@ -70,6 +71,10 @@ function send(res: http.ServerResponse, reply: Reply, requestId?: string): void 
   res.end(text);
 }
 
+function headerValue(h: string | string[] | undefined): string | undefined {
+  return Array.isArray(h) ? h.join(", ") : h;
+}
+
 function retryAfterHeader(seconds: number | null | undefined): Record<string, string> {
   return seconds === null || seconds === undefined ? {} : { "Retry-After": String(seconds) };
 }
@@ -99,6 +104,12 @@ function malformedBody(reply: Reply): string {
 
 export async function startEmulator(opts: EmulatorOptions = {}): Promise<RunningEmulator> {
   const tokens = new Set(opts.tokens ?? [DEFAULT_EMULATOR_TOKEN]);
+  const serverVersion = opts.serverVersion ?? DEFAULT_SERVER_VERSION;
+  if (!parseVersion(serverVersion)) {
+    throw new Error(
+      `serverVersion must be MAJOR.MINOR.PATCH, got ${JSON.stringify(serverVersion)}`,
+    );
+  }
   // Checked as strictly as admin.seed(), so a misspelt key fails at start, not in a test.
   if (opts.seed !== undefined) SEED.parse(opts.seed);
   const baseSeed = () => mergeSeed(defaultSeed(), opts.seed);
@@ -121,7 +132,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
   faults.set(opts.faults ?? []);
   const rateLimiter = new RateLimiter(opts.rateLimit ?? null);
   const journal = new Journal();
-  const deps: AdminDeps = { state, faults, rateLimiter, journal, baseSeed };
+  const deps: AdminDeps = { state, faults, rateLimiter, journal, baseSeed, serverVersion };
   const admin = createAdmin(deps);
 
   const timers = new Set<NodeJS.Timeout>();
@@ -252,6 +263,10 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
         status: 404,
         body: { message: `not found: ${method} ${pathname}` },
       };
+      if (reply.status !== 401) {
+        // Any route, known or not: an old server cannot tell which routes it lacks.
+        checkMinServerVersion(headerValue(req.headers["min-server-version"]), serverVersion);
+      }
       if (reply.status !== 401 && match) {
         const body = stripNulls(parseJson(raw));
         reply = match.handler({ state, params: match.params, query: url.searchParams, body });

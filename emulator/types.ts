@@ -316,6 +316,11 @@ export interface EmulatorOptions {
   faults?: FaultRule[];
   rateLimit?: RateLimit | null;
   faultSeed?: number;
+  /**
+   * The Code Ocean release the emulator claims to be, MAJOR.MINOR.PATCH (default 4.9.0). A
+   * request whose Min-Server-Version header names a later one answers 400.
+   */
+  serverVersion?: string;
   log?: (line: string) => void;
 }
 
