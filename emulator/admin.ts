@@ -108,6 +108,9 @@ export const ASSET_PATCH = body<AssetPatch>(
     state: optional(oneOf(["draft", "ready", "failed"])),
     failure_reason: optional(string),
     archived: optional(boolean),
+    favorite: optional(boolean),
+    owner: optional(string),
+    owner_email: optional(string),
   }),
 );
 

@@ -51,6 +51,8 @@ interface AssetRecord {
   pending?: PendingTransition;
   /** Absent until first set (and in data files written before permissions existed). */
   permissions?: StoredPermissions;
+  /** Set out of band only: the emulator's user has no API to favourite an asset. */
+  favorite?: boolean;
 }
 
 /**
@@ -399,6 +401,13 @@ export class EmulatorState {
 
   delete(id: string): void {
     const rec = this.mustRecord(id);
+    // The user guide: only the owner may delete (the 403 is the doc's assumption).
+    if (rec.wire.owner !== EMULATOR_USER.id) {
+      throw new ApiError(
+        403,
+        `data asset ${id} belongs to ${rec.wire.owner_email || rec.wire.owner}: only its owner can delete it`,
+      );
+    }
     if (!rec.archived) {
       throw new ApiError(403, `data asset ${id} must be archived before it can be deleted`);
     }
@@ -460,7 +469,17 @@ export class EmulatorState {
   }
 
   search(params: SearchParams): SearchResult {
-    const items = [...this.assets.values()].map((r) => this.settle(r));
+    const items = [...this.assets.values()].map((r) => {
+      const { users, groups, everyone } = this.permissionsView(this.settle(r));
+      return {
+        wire: r.wire,
+        archived: r.archived,
+        favorite: r.favorite === true,
+        // The owner is always listed; anyone else, any group or everyone makes it shared.
+        shared: users.length > 1 || groups.length > 0 || everyone !== "none",
+        seq: r.seq,
+      };
+    });
     return structuredClone(runSearch(items, params));
   }
 
@@ -561,7 +580,11 @@ export class EmulatorState {
   // ---- admin ----------------------------------------------------------------------------
 
   private adminView(rec: AssetRecord): EmulatorAsset {
-    return { ...structuredClone(this.settle(rec).wire), archived: rec.archived };
+    return {
+      ...structuredClone(this.settle(rec).wire),
+      archived: rec.archived,
+      favorite: rec.favorite === true,
+    };
   }
 
   listAssets(): EmulatorAsset[] {
@@ -583,6 +606,9 @@ export class EmulatorState {
     if (patch.mount !== undefined) w.mount = patch.mount;
     if (patch.custom_metadata !== undefined) w.custom_metadata = { ...patch.custom_metadata };
     if (patch.archived !== undefined) rec.archived = patch.archived;
+    if (patch.favorite !== undefined) rec.favorite = patch.favorite;
+    if (patch.owner !== undefined) w.owner = patch.owner;
+    if (patch.owner_email !== undefined) w.owner_email = patch.owner_email;
     if (patch.state !== undefined) {
       // An explicit state wins over whatever transition was scheduled at creation.
       rec.pending = undefined;

@@ -126,8 +126,8 @@ export interface WireDataAsset {
   failure_reason?: string;
 }
 
-/** The wire object plus the archived flag, which the real API never exposes on the object. */
-export type EmulatorAsset = WireDataAsset & { archived: boolean };
+/** The wire object plus the archived and favourite flags, which the API never shows on it. */
+export type EmulatorAsset = WireDataAsset & { archived: boolean; favorite: boolean };
 
 export interface CustomField {
   name: string;
@@ -258,6 +258,14 @@ export interface AssetPatch {
   state?: AssetState;
   failure_reason?: string;
   archived?: boolean;
+  /** Only out of band: search with `favorite: true` finds the assets marked here. */
+  favorite?: boolean;
+  /**
+   * Another user's id (and email) makes the asset one shared with the emulator's user: search
+   * `ownership: "shared"` finds it and DELETE answers 403 (only the owner may delete).
+   */
+  owner?: string;
+  owner_email?: string;
 }
 
 export interface WireTarget {
