@@ -1,5 +1,21 @@
-import { body, boolean, nullable, number, object, oneOf, optional, string } from "./shapes";
-import { FAULT_KINDS, type FaultRule, type RateLimit } from "./types";
+import {
+  AdminInputError,
+  body,
+  boolean,
+  nullable,
+  number,
+  object,
+  oneOf,
+  optional,
+  string,
+} from "./shapes";
+import {
+  FAULT_KINDS,
+  PAGE_FAULT_KINDS,
+  PAGED_ROUTES,
+  type FaultRule,
+  type RateLimit,
+} from "./types";
 
 /** mulberry32: tiny, fast and good enough to make probabilistic faults reproducible. */
 export function mulberry32(seed: number): () => number {
@@ -29,7 +45,15 @@ export const FAULT_RULE = body<FaultRule>(
 
 /** Rejects malformed rules early so a typo in a test does not silently disable a fault. */
 export function validateFaultRule(raw: unknown): FaultRule {
-  return { ...FAULT_RULE.parse(raw) };
+  const rule = FAULT_RULE.parse(raw);
+  const route = rule.route ?? "*";
+  if (PAGE_FAULT_KINDS.includes(rule.kind) && route !== "*" && !PAGED_ROUTES.includes(route)) {
+    throw new AdminInputError(
+      `fault rule: a ${rule.kind} fault rewrites search pages, so its route must be "*" or one of ${PAGED_ROUTES.join(", ")} (got ${JSON.stringify(route)})`,
+      "route",
+    );
+  }
+  return { ...rule };
 }
 
 interface ActiveRule {
@@ -75,6 +99,7 @@ export class FaultInjector {
       const { rule } = active;
       const ruleRoute = rule.route ?? "*";
       if (ruleRoute !== "*" && ruleRoute !== route) continue;
+      if (PAGE_FAULT_KINDS.includes(rule.kind) && !PAGED_ROUTES.includes(route)) continue;
       if (active.remaining <= 0) continue;
       const p = rule.probability ?? 1;
       // Draw only for genuinely random rules, so adding a certain rule does not shift the

@@ -4,7 +4,7 @@
 export { startEmulator } from "./server";
 export { DEFAULT_EMULATOR_TOKEN, EMULATOR_USER, SEED_IDS, defaultSeed } from "./seed";
 export { DEFAULT_SERVER_VERSION } from "./serverVersion";
-export { FAULT_KINDS } from "./types";
+export { FAULT_KINDS, PAGE_FAULT_KINDS, PAGED_ROUTES } from "./types";
 export type {
   AssetOutcome,
   AssetPatch,

@@ -311,6 +311,27 @@ export function page<T>(hits: readonly T[], offset: number, limit: number): Sear
   return out;
 }
 
+/**
+ * The page a `page-repeat-token` or `page-empty` fault answers instead of `answer`, for the
+ * search `request` (already accepted, so its paging keys are valid).
+ */
+export function hostilePage(
+  kind: "page-repeat-token" | "page-empty",
+  answer: SearchPage<unknown>,
+  request: unknown,
+  nonce: string,
+): SearchPage<unknown> {
+  const body = isObject(request) ? request : {};
+  const sent =
+    typeof body.next_token === "string" && body.next_token !== "" ? body.next_token : undefined;
+  const offset =
+    sent !== undefined ? decodeToken(sent) : typeof body.offset === "number" ? body.offset : 0;
+  if (kind === "page-empty") {
+    return { has_more: true, next_token: encodeToken(offset, nonce), results: [] };
+  }
+  return { ...answer, has_more: true, next_token: sent ?? encodeToken(offset) };
+}
+
 // ---- data asset search ------------------------------------------------------------------------
 
 /** `id` is the emulator's own extension; `tags` an alias of `tag`. */

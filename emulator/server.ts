@@ -7,6 +7,7 @@ import { FaultInjector, RateLimiter } from "./faults";
 import { Journal } from "./journal";
 import { ApiError, errorReply, type Reply } from "./reply";
 import { DEFAULT_EMULATOR_TOKEN, defaultSeed, mergeSeed } from "./seed";
+import { hostilePage, type SearchPage } from "./search";
 import { checkMinServerVersion, DEFAULT_SERVER_VERSION, parseVersion } from "./serverVersion";
 import { EmulatorState, Persistence } from "./state";
 import type { EmulatorOptions, FaultRule, JournalEntry, RunningEmulator } from "./types";
@@ -257,6 +258,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     }
 
     let reply: Reply;
+    let body: unknown;
     try {
       const raw = await readRaw(req);
       reply = authenticate(req.headers.authorization) ?? {
@@ -268,7 +270,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
         checkMinServerVersion(headerValue(req.headers["min-server-version"]), serverVersion);
       }
       if (reply.status !== 401 && match) {
-        const body = stripNulls(parseJson(raw));
+        body = stripNulls(parseJson(raw));
         reply = match.handler({ state, params: match.params, query: url.searchParams, body });
       }
     } catch (e) {
@@ -292,6 +294,13 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
           body: malformedBody(reply),
           headers: { "Content-Type": "application/json; charset=utf-8" },
         });
+      case "page-repeat-token":
+      case "page-empty":
+        if (reply.status === 200) {
+          const page = reply.body as SearchPage<unknown>;
+          return respond({ ...reply, body: hostilePage(fault.kind, page, body, randomUUID()) });
+        }
+        break;
     }
     respond(reply);
   }

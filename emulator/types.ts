@@ -188,8 +188,26 @@ export type FaultKind =
   | "reset-after"
   | "hang-before"
   | "hang-after"
-  | "malformed";
+  | "malformed"
+  | "page-repeat-token"
+  | "page-empty";
 
+/**
+ * What each fault does to a request it fires on:
+ * - `latency`: waits `latencyMs` (default 1000), then handles the request normally.
+ * - `status`: answers `status` (default 500) with `{message}` and the optional Retry-After,
+ *   before processing (nothing changes).
+ * - `html`: answers `status` (default 502) with a proxy's HTML error page, before processing.
+ * - `reset-before` / `reset-after`: destroys the connection before / after processing.
+ * - `hang-before` / `hang-after`: never answers; processes the request only in the latter.
+ * - `malformed`: processes the request, then answers 200 with half of the JSON body.
+ * - `page-repeat-token` (search routes only, see PAGED_ROUTES): a normal page, but with
+ *   `has_more: true` and the `next_token` the request sent — on a first page, a fixed token for
+ *   that same page — so a client that follows tokens blindly is fed the same page for ever.
+ * - `page-empty` (search routes only): `{has_more: true, next_token: <fresh token>, results: []}`.
+ *   The token is new every time and valid (it asks for the same page again), so only a client
+ *   that gives up after empty pages stops while the fault lasts.
+ */
 export const FAULT_KINDS: readonly FaultKind[] = [
   "latency",
   "status",
@@ -199,10 +217,25 @@ export const FAULT_KINDS: readonly FaultKind[] = [
   "hang-before",
   "hang-after",
   "malformed",
+  "page-repeat-token",
+  "page-empty",
+];
+
+/** Fault kinds that rewrite a search page; they fire only on PAGED_ROUTES. */
+export const PAGE_FAULT_KINDS: readonly FaultKind[] = ["page-repeat-token", "page-empty"];
+
+/** The route keys that answer `{has_more, next_token, results}`. */
+export const PAGED_ROUTES: readonly string[] = [
+  "POST /data_assets/search",
+  "POST /capsules/search",
+  "POST /pipelines/search",
 ];
 
 export interface FaultRule {
-  /** A route key such as "POST /data_assets", or "*" (the default). */
+  /**
+   * A route key such as "POST /data_assets" (the journal's `route`), or "*" (the default).
+   * Page faults with "*" fire on the search routes only.
+   */
   route?: string;
   kind: FaultKind;
   status?: number;
