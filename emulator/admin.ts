@@ -125,6 +125,12 @@ export const PERMISSIONS_PATCH = body<PermissionsPatch>(
 
 const FAULT_RULES = body<FaultRule[]>("fault rules", arrayOf(FAULT_RULE.shape));
 
+const NOT_FOUND_MS = body<number>("notFoundAfterCreateMs", number({ min: 0 }));
+const NOT_FOUND_WINDOW = body<{ ms: number }>(
+  "not-found-after-create",
+  object({ ms: NOT_FOUND_MS.shape }),
+);
+
 export function createAdmin(d: AdminDeps): EmulatorAdmin {
   return {
     reset() {
@@ -153,6 +159,7 @@ export function createAdmin(d: AdminDeps): EmulatorAdmin {
     removeCapsule: (id) => d.state.removeTarget("capsule", id),
     removePipeline: (id) => d.state.removeTarget("pipeline", id),
     attachments: () => d.state.listAttachments(),
+    setNotFoundAfterCreateMs: (ms) => d.state.setNotFoundAfterCreateMs(NOT_FOUND_MS.parse(ms)),
   };
 }
 
@@ -278,6 +285,17 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
     description: "Sets the token-bucket rate limit of the API; null (or no body) removes it.",
     run: ({ admin, body }) => {
       admin.setRateLimit(body as Parameters<EmulatorAdmin["setRateLimit"]>[0]);
+      return NO_CONTENT;
+    },
+  },
+  {
+    method: "PUT",
+    path: "/not-found-after-create",
+    body: NOT_FOUND_WINDOW,
+    description:
+      "For ms after each later create, the API answers 404 for the new id as for an unknown one (0 = off); reset restores the option.",
+    run: ({ admin, body }) => {
+      admin.setNotFoundAfterCreateMs((body as { ms: number }).ms);
       return NO_CONTENT;
     },
   },

@@ -17,6 +17,8 @@ Options:
   --data-file F               persist state to F (loaded at start when it exists)
   --ready-after-ms N          delay before a new data asset becomes ready (default 300)
   --attach-ready-after-ms N   delay before an attachment's mount is ready (default 200)
+  --not-found-after-create-ms N
+                              for N ms after a create, the new id answers 404 (default 0)
   --rate-limit RPS            token-bucket rate limit, requests per second
   --faults JSON               fault rule or array of fault rules, e.g.
                               '[{"route":"POST /data_assets","kind":"status","status":503,"times":1}]'
@@ -53,6 +55,7 @@ export function parseCli(
         "data-file": { type: "string" },
         "ready-after-ms": { type: "string" },
         "attach-ready-after-ms": { type: "string" },
+        "not-found-after-create-ms": { type: "string" },
         "rate-limit": { type: "string" },
         faults: { type: "string" },
         "fault-seed": { type: "string" },
@@ -72,6 +75,10 @@ export function parseCli(
     dataFile: values["data-file"],
     readyAfterMs: nonNegativeInt("ready-after-ms", values["ready-after-ms"]),
     attachReadyAfterMs: nonNegativeInt("attach-ready-after-ms", values["attach-ready-after-ms"]),
+    notFoundAfterCreateMs: nonNegativeInt(
+      "not-found-after-create-ms",
+      values["not-found-after-create-ms"],
+    ),
     faultSeed: nonNegativeInt("fault-seed", values["fault-seed"]),
   };
   if (values.token?.length) options.tokens = values.token;

@@ -119,6 +119,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     {
       readyAfterMs: opts.readyAfterMs ?? 300,
       attachReadyAfterMs: opts.attachReadyAfterMs ?? 200,
+      notFoundAfterCreateMs: opts.notFoundAfterCreateMs ?? 0,
       onChange: () => persistence?.schedule(),
     },
     baseSeed(),

@@ -53,6 +53,8 @@ interface AssetRecord {
   permissions?: StoredPermissions;
   /** Set out of band only: the emulator's user has no API to favourite an asset. */
   favorite?: boolean;
+  /** Until then (ms since the epoch) the API answers 404 for this id, as for an unknown one. */
+  visibleAt?: number;
 }
 
 /**
@@ -102,6 +104,8 @@ interface Snapshot {
 export interface StateOptions {
   readyAfterMs: number;
   attachReadyAfterMs: number;
+  /** What reset() restores; see setNotFoundAfterCreateMs. */
+  notFoundAfterCreateMs?: number;
   now?: () => number;
   /** Called after every mutation that should reach the data file. */
   onChange?: () => void;
@@ -136,6 +140,7 @@ export class EmulatorState {
   private customMetadata: CustomMetadataSchema = { fields: [], categories: [] };
   private outcomes: { rule: OutcomeRule; remaining: number }[] = [];
   private seq = 0;
+  private notFoundAfterCreateMs: number;
   private readonly now: () => number;
 
   constructor(
@@ -143,6 +148,7 @@ export class EmulatorState {
     seed: SeedData,
   ) {
     this.now = opts.now ?? Date.now;
+    this.notFoundAfterCreateMs = opts.notFoundAfterCreateMs ?? 0;
     this.applySeed(seed, true);
   }
 
@@ -170,6 +176,7 @@ export class EmulatorState {
     this.attachmentsByKey.clear();
     this.outcomes = [];
     this.seq = 0;
+    this.notFoundAfterCreateMs = this.opts.notFoundAfterCreateMs ?? 0;
     this.applySeed(seed, true);
   }
 
@@ -178,7 +185,7 @@ export class EmulatorState {
       computations: this.computations,
       schema: this.customMetadata,
       asset: (id) => {
-        const rec = this.record(id);
+        const rec = this.apiRecord(id);
         return rec && structuredClone(rec.wire);
       },
       hasCapsule: (id) => this.targets.capsule.has(id),
@@ -242,10 +249,25 @@ export class EmulatorState {
     return rec && this.settle(rec);
   }
 
-  private mustRecord(id: string): AssetRecord {
+  /**
+   * The record as the API may see it: none while a fresh asset is still invisible. The real
+   * service has been seen answering 404 for a moment after accepting a create (codeocean-api.md,
+   * Readiness), and a client cannot tell that 404 from a deleted asset's, so neither can this.
+   */
+  private apiRecord(id: string): AssetRecord | undefined {
     const rec = this.record(id);
+    return rec && (rec.visibleAt === undefined || this.now() >= rec.visibleAt) ? rec : undefined;
+  }
+
+  private mustRecord(id: string): AssetRecord {
+    const rec = this.apiRecord(id);
     if (!rec) throw notFound(`data asset ${id} not found`);
     return rec;
+  }
+
+  /** Applies to assets created from now on. */
+  setNotFoundAfterCreateMs(ms: number): void {
+    this.notFoundAfterCreateMs = ms;
   }
 
   create(input: CreateInput): WireDataAsset {
@@ -359,6 +381,7 @@ export class EmulatorState {
     };
     if (provenance) wire.provenance = provenance;
     const rec: AssetRecord = { seq: ++this.seq, wire, archived: false, readyFiles, readySize };
+    if (this.notFoundAfterCreateMs > 0) rec.visibleAt = now + this.notFoundAfterCreateMs;
     const outcome = this.takeOutcome(input.name) ?? { kind: "ready" };
     if (outcome.kind === "ready") {
       rec.pending = { at: now + (outcome.afterMs ?? this.opts.readyAfterMs), state: "ready" };
@@ -510,7 +533,7 @@ export class EmulatorState {
 
   attach(kind: TargetKind, targetId: string, entries: AttachInput[]): AttachResult[] {
     this.getTarget(kind, targetId);
-    const unknown = [...new Set(entries.filter((e) => !this.assets.has(e.id)).map((e) => e.id))];
+    const unknown = [...new Set(entries.filter((e) => !this.apiRecord(e.id)).map((e) => e.id))];
     if (unknown.length > 0) {
       throw notFound(`data asset(s) not found: ${unknown.join(", ")}`, { data_assets: unknown });
     }

@@ -343,6 +343,8 @@ export interface EmulatorAdmin {
   removeCapsule(id: string): void;
   removePipeline(id: string): void;
   attachments(): AttachmentInfo[];
+  /** Sets options.notFoundAfterCreateMs for the assets created from now on; reset() restores it. */
+  setNotFoundAfterCreateMs(ms: number): void;
 }
 
 export interface EmulatorOptions {
@@ -353,6 +355,12 @@ export interface EmulatorOptions {
   dataFile?: string;
   readyAfterMs?: number;
   attachReadyAfterMs?: number;
+  /**
+   * For this long after a create is accepted, every API call naming the new id (GET, PUT,
+   * archive, DELETE, permissions, attach) answers 404 exactly as for an unknown id, as the real
+   * service has been seen to do. Default 0; search lists the asset meanwhile.
+   */
+  notFoundAfterCreateMs?: number;
   seed?: Partial<SeedData>;
   faults?: FaultRule[];
   rateLimit?: RateLimit | null;
