@@ -271,7 +271,10 @@ describe("permissions, out of band", () => {
       users: [{ role: "viewer" }],
     });
     expect(malformed.status).toBe(400);
-    expect(malformed.json.message).toMatch(/users must be an array of \{email/);
+    expect(malformed.json).toEqual({
+      field: "users[0].email",
+      message: "permissions patch: users[0].email is required",
+    });
   });
 });
 
