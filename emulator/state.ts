@@ -458,7 +458,7 @@ export class EmulatorState {
   }
 
   /**
-   * Replaces the asset's sharing. Only a ready asset takes permissions: the docs leave it
+   * Replaces the parts of the asset's sharing the POST gave. Only a ready asset takes permissions: the docs leave it
    * open whether a draft does, and the doc's assumption is that clients set them after
    * waiting for `ready` (as AIND's pipeline monitor does), so a draft — or a failed asset,
    * which never becomes ready — answers 400 and a client that skips the wait finds out.
@@ -467,7 +467,7 @@ export class EmulatorState {
   setPermissions(id: string, input: PermissionsInput): void {
     const rec = this.mustRecord(id);
     const ownerEmail = rec.wire.owner_email.toLowerCase();
-    for (const [i, u] of input.users.entries()) {
+    for (const [i, u] of (input.users ?? []).entries()) {
       if (u.email.toLowerCase() === ownerEmail && u.role !== "owner") {
         throw badRequest(
           `users[${i}].role`,
@@ -482,9 +482,12 @@ export class EmulatorState {
         { state: rec.wire.state },
       );
     }
+    const current = rec.permissions;
     rec.permissions = {
-      users: input.users.filter((u) => u.email.toLowerCase() !== ownerEmail),
-      groups: input.groups,
+      users: input.users
+        ? input.users.filter((u) => u.email.toLowerCase() !== ownerEmail)
+        : (current?.users ?? []),
+      groups: input.groups ?? current?.groups ?? [],
       everyone: input.everyone,
       ...(input.shareAssets !== undefined ? { shareAssets: input.shareAssets } : {}),
     };

@@ -507,8 +507,10 @@ export function validateDetach(raw: unknown): string[] {
 }
 
 export interface PermissionsInput {
-  users: { email: string; role: UserRole }[];
-  groups: { group: string; role: GroupRole }[];
+  /** Absent (or null) leaves the users as they are. */
+  users?: { email: string; role: UserRole }[];
+  /** Absent (or null) leaves the groups as they are. */
+  groups?: { group: string; role: GroupRole }[];
   everyone: EveryoneRole;
   shareAssets?: boolean;
 }
@@ -526,45 +528,53 @@ function role<T extends string>(v: unknown, allowed: readonly T[], field: string
 }
 
 /**
- * `users`, `groups` and `everyone` are all required (the API reference marks them so), so a
- * POST always states the whole sharing. Emails compare case-insensitively; repeating a user
- * or a group is refused rather than resolved by order. Any email is accepted: the emulator
- * has no user directory.
+ * The API reference marks `users`, `groups` and `everyone` as required, yet production clients
+ * (AIND's pipeline monitor) send only `everyone` with `users` and `groups` as null, and the real
+ * service accepts that. What null does to existing shares is undocumented: here it leaves that
+ * part unchanged (codeocean-api.md's assumption), while `everyone` stays required. Emails
+ * compare case-insensitively; repeating a user or a group is refused rather than resolved by
+ * order. Any email is accepted: the emulator has no user directory.
  */
 export function validatePermissions(raw: unknown): PermissionsInput {
   const body = requireObject(raw);
-  if (body.users === undefined) throw badRequest("users", "is required");
-  if (!Array.isArray(body.users)) throw badRequest("users", "must be an array of {email, role}");
-  const emails = new Map<string, number>();
-  const users = body.users.map((u, i) => {
-    const at = `users[${i}]`;
-    if (!isObject(u)) throw badRequest(at, "must be an object {email, role}");
-    if (u.email === undefined) throw badRequest(`${at}.email`, "is required");
-    if (typeof u.email !== "string" || !/^[^@\s]+@[^@\s]+$/.test(u.email)) {
-      throw badRequest(`${at}.email`, `must be an email address, got ${JSON.stringify(u.email)}`);
+  const out: PermissionsInput = { everyone: "none" };
+  if (body.users !== undefined) {
+    if (!Array.isArray(body.users)) throw badRequest("users", "must be an array of {email, role}");
+    const emails = new Map<string, number>();
+    out.users = body.users.map((u, i) => {
+      const at = `users[${i}]`;
+      if (!isObject(u)) throw badRequest(at, "must be an object {email, role}");
+      if (u.email === undefined) throw badRequest(`${at}.email`, "is required");
+      if (typeof u.email !== "string" || !/^[^@\s]+@[^@\s]+$/.test(u.email)) {
+        throw badRequest(`${at}.email`, `must be an email address, got ${JSON.stringify(u.email)}`);
+      }
+      const key = u.email.toLowerCase();
+      const seen = emails.get(key);
+      if (seen !== undefined) throw badRequest(`${at}.email`, `repeats users[${seen}].email`);
+      emails.set(key, i);
+      return { email: u.email, role: role(u.role, USER_ROLES, `${at}.role`) };
+    });
+  }
+  if (body.groups !== undefined) {
+    if (!Array.isArray(body.groups)) {
+      throw badRequest("groups", "must be an array of {group, role}");
     }
-    const key = u.email.toLowerCase();
-    const seen = emails.get(key);
-    if (seen !== undefined) throw badRequest(`${at}.email`, `repeats users[${seen}].email`);
-    emails.set(key, i);
-    return { email: u.email, role: role(u.role, USER_ROLES, `${at}.role`) };
-  });
-  if (body.groups === undefined) throw badRequest("groups", "is required");
-  if (!Array.isArray(body.groups)) throw badRequest("groups", "must be an array of {group, role}");
-  const groupIds = new Map<string, number>();
-  const groups = body.groups.map((g, i) => {
-    const at = `groups[${i}]`;
-    if (!isObject(g)) throw badRequest(at, "must be an object {group, role}");
-    if (g.group === undefined) throw badRequest(`${at}.group`, "is required");
-    if (typeof g.group !== "string" || g.group === "") {
-      throw badRequest(`${at}.group`, "must be a non-empty string");
-    }
-    const seen = groupIds.get(g.group);
-    if (seen !== undefined) throw badRequest(`${at}.group`, `repeats groups[${seen}].group`);
-    groupIds.set(g.group, i);
-    return { group: g.group, role: role(g.role, GROUP_ROLES, `${at}.role`) };
-  });
-  const everyone = role(body.everyone, EVERYONE_ROLES, "everyone");
+    const groupIds = new Map<string, number>();
+    out.groups = body.groups.map((g, i) => {
+      const at = `groups[${i}]`;
+      if (!isObject(g)) throw badRequest(at, "must be an object {group, role}");
+      if (g.group === undefined) throw badRequest(`${at}.group`, "is required");
+      if (typeof g.group !== "string" || g.group === "") {
+        throw badRequest(`${at}.group`, "must be a non-empty string");
+      }
+      const seen = groupIds.get(g.group);
+      if (seen !== undefined) throw badRequest(`${at}.group`, `repeats groups[${seen}].group`);
+      groupIds.set(g.group, i);
+      return { group: g.group, role: role(g.role, GROUP_ROLES, `${at}.role`) };
+    });
+  }
+  out.everyone = role(body.everyone, EVERYONE_ROLES, "everyone");
   const shareAssets = optBool(body, "share_assets", "share_assets");
-  return { users, groups, everyone, ...(shareAssets !== undefined ? { shareAssets } : {}) };
+  if (shareAssets !== undefined) out.shareAssets = shareAssets;
+  return out;
 }

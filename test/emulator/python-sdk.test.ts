@@ -123,17 +123,43 @@ describe("Python SDK requests", () => {
     expect(emu.admin.permissions(id)?.share_assets).toBe(true);
   });
 
-  it("update_permissions with a part left unset is refused: all three are required", async () => {
+  it("update_permissions(Permissions(everyone=viewer)) leaves users and groups unchanged", async () => {
     const { id } = await createReadyAsset(emu, awsAsset());
-    // Permissions(users=[...], everyone=EveryoneRole.None_): the SDK sends groups as null.
-    const res = await sdkCall("POST", `/data_assets/${id}/permissions`, {
+    await sdkCall("POST", `/data_assets/${id}/permissions`, {
       users: [{ email: "alice@acme.org", role: "viewer" }],
-      groups: null,
+      groups: [{ group: "lab-a", role: "viewer" }],
       everyone: "none",
       share_assets: null,
     });
+    // Permissions(everyone=EveryoneRole.Viewer): what AIND's pipeline monitor sends by default.
+    const res = await sdkCall("POST", `/data_assets/${id}/permissions`, {
+      users: null,
+      groups: null,
+      everyone: "viewer",
+      share_assets: null,
+    });
+    expect(res.status).toBeLessThan(300);
+    expect((await sdkCall("GET", `/data_assets/${id}/permissions`)).json).toEqual({
+      users: [
+        { email: EMULATOR_USER.email, role: "owner" },
+        { email: "alice@acme.org", role: "viewer" },
+      ],
+      groups: [{ group: "lab-a", role: "viewer" }],
+      everyone: "viewer",
+    });
+  });
+
+  it("update_permissions without everyone is refused: it stays required", async () => {
+    const { id } = await createReadyAsset(emu, awsAsset());
+    // Permissions(users=[...]): the SDK sends groups and everyone as null.
+    const res = await sdkCall("POST", `/data_assets/${id}/permissions`, {
+      users: [{ email: "alice@acme.org", role: "viewer" }],
+      groups: null,
+      everyone: null,
+      share_assets: null,
+    });
     expect(res.status).toBe(400);
-    expect(res.json).toMatchObject({ field: "groups", message: "groups is required" });
+    expect(res.json).toMatchObject({ field: "everyone", message: "everyone is required" });
   });
 
   it("create_data_asset with data_asset_ids", async () => {
