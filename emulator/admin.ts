@@ -52,6 +52,7 @@ export const OUTCOME_RULE = body<OutcomeRule>(
       ready: { afterMs },
       fail: { reason: string, afterMs },
       draft: {},
+      state: { state: string, afterMs },
     }),
     times: optional(number({ min: 1, int: true })),
   }),
@@ -105,7 +106,7 @@ export const ASSET_PATCH = body<AssetPatch>(
     mount: optional(string),
     // Out of band on purpose: values are not checked against the custom metadata schema.
     custom_metadata: optional(recordOf(anyValue)),
-    state: optional(oneOf(["draft", "ready", "failed"])),
+    state: optional(string),
     failure_reason: optional(string),
     archived: optional(boolean),
     favorite: optional(boolean),

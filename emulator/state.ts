@@ -33,7 +33,8 @@ export type TargetKind = "capsule" | "pipeline";
 interface PendingTransition {
   /** ms since the epoch at which the transition takes effect. */
   at: number;
-  state: "ready" | "failed";
+  /** "ready", "failed", or a state the API does not document (an outcome of kind "state"). */
+  state: string;
   failureReason?: string;
 }
 
@@ -391,6 +392,8 @@ export class EmulatorState {
         state: "failed",
         failureReason: outcome.reason,
       };
+    } else if (outcome.kind === "state") {
+      rec.pending = { at: now + (outcome.afterMs ?? this.opts.readyAfterMs), state: outcome.state };
     }
     this.assets.set(id, rec);
     this.changed();

@@ -112,7 +112,11 @@ export interface WireDataAsset {
   last_used: number;
   owner: string;
   owner_email: string;
-  state: AssetState;
+  /**
+   * One of AssetState, or any other string set out of band (admin edit or an outcome of kind
+   * "state") to test how a client handles a state it does not know.
+   */
+  state: AssetState | (string & {});
   type: AssetType;
   source_bucket: SourceBucket;
   provenance?: Provenance;
@@ -171,7 +175,9 @@ export interface SeedData {
 export type AssetOutcome =
   | { kind: "ready"; afterMs?: number }
   | { kind: "fail"; reason: string; afterMs?: number }
-  | { kind: "draft" };
+  | { kind: "draft" }
+  /** Moves to any state after afterMs, e.g. one the API does not document. */
+  | { kind: "state"; state: string; afterMs?: number };
 
 export interface OutcomeRule {
   match: { name?: string; namePrefix?: string };
@@ -288,7 +294,11 @@ export interface AssetPatch {
   tags?: string[];
   mount?: string;
   custom_metadata?: Record<string, unknown>;
-  state?: AssetState;
+  /**
+   * Any string: besides draft, ready and failed, a state the API does not document, so a test
+   * can check how a client handles a state it does not know (no files or size, like a draft).
+   */
+  state?: AssetState | (string & {});
   failure_reason?: string;
   archived?: boolean;
   /** Only out of band: search with `favorite: true` finds the assets marked here. */

@@ -292,6 +292,28 @@ describe("in-process admin", () => {
     expect(() => emu.admin.removeAsset(asset.id)).not.toThrow();
   });
 
+  it("serves a state the API does not document, set by an admin edit or an outcome", async () => {
+    const asset = await createReadyAsset(emu, awsAsset());
+    emu.admin.updateAsset(asset.id, { state: "archiving" });
+    const edited = (await call(emu, "GET", `/data_assets/${asset.id}`)).json;
+    expect(edited.state).toBe("archiving");
+    // Like a draft: nothing is known about its files.
+    expect([edited.files, edited.size]).toEqual([undefined, undefined]);
+    const http = await admin("PATCH", `/data_assets/${asset.id}`, { state: "ready" });
+    expect(http.json).toMatchObject({ state: "ready", files: asset.files });
+
+    emu.admin.addOutcome({
+      match: { name: "odd" },
+      outcome: { kind: "state", state: "quarantined", afterMs: 0 },
+    });
+    const odd = await createAsset(emu, awsAsset({ name: "odd" }));
+    expect(odd.state).toBe("draft");
+    expect((await waitForState(emu, odd.id, "quarantined")).failure_reason).toBeUndefined();
+    expect(
+      (await admin("POST", "/outcomes", { match: {}, outcome: { kind: "state" } })).json,
+    ).toEqual({ field: "outcome.state", message: "outcome rule: outcome.state is required" });
+  });
+
   it("replaces the custom metadata schema via seed()", async () => {
     emu.admin.seed({
       customMetadata: {
