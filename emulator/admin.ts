@@ -58,7 +58,12 @@ export const OUTCOME_RULE = body<OutcomeRule>(
   }),
 );
 
-const seedTarget = object({ id: string, name: string, slug: optional(string) });
+const seedTarget = object({
+  id: string,
+  name: string,
+  slug: optional(string),
+  status: optional(oneOf(["release", "non_release"])),
+});
 
 export const SEED = body<Partial<SeedData>>(
   "seed",
@@ -112,6 +117,7 @@ export const ASSET_PATCH = body<AssetPatch>(
     favorite: optional(boolean),
     owner: optional(string),
     owner_email: optional(string),
+    transfer_error: optional(nullable(string)),
   }),
 );
 

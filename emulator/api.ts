@@ -6,6 +6,7 @@ import {
   validateCreate,
   validateDetach,
   validatePermissions,
+  validateTransfer,
   validateUpdate,
 } from "./validate";
 
@@ -119,6 +120,17 @@ const ROUTES: Route[] = [
     key: "DELETE /data_assets/:id",
     handler: ({ state, params }) => {
       state.delete(params.id);
+      return NO_CONTENT;
+    },
+  },
+  {
+    method: "POST",
+    pattern: /^\/data_assets\/([^/]+)\/transfer$/,
+    key: "POST /data_assets/:id/transfer",
+    handler: ({ state, params, body }) => {
+      state.get(params.id);
+      state.transfer(params.id, validateTransfer(body));
+      // The SDK ignores the answer; nothing in the docs says there is one.
       return NO_CONTENT;
     },
   },

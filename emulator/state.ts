@@ -21,8 +21,10 @@ import type {
 } from "./types";
 import type {
   AttachInput,
+  AwsTarget,
   CreateInput,
   PermissionsInput,
+  TransferInput,
   UpdateInput,
   ValidationContext,
 } from "./validate";
@@ -112,6 +114,16 @@ export interface StateOptions {
   onChange?: () => void;
 }
 
+function externalBucket(t: AwsTarget): WireDataAsset["source_bucket"] {
+  return {
+    origin: "aws",
+    bucket: t.bucket,
+    prefix: t.prefix,
+    external: true,
+    ...(t.endpointName !== undefined ? { endpoint_name: t.endpointName } : {}),
+  };
+}
+
 function hashInt(text: string, salt: string): number {
   return createHash("sha256").update(`${salt}:${text}`).digest().readUInt32BE(0);
 }
@@ -124,7 +136,7 @@ function targetFromSeed(t: SeedTarget): WireTarget {
     id: t.id,
     created: SEED_CREATED,
     name: t.name,
-    status: "non_release",
+    status: t.status ?? "non_release",
     owner: EMULATOR_USER.id,
     slug: t.slug ?? String(1_000_000 + (hashInt(t.id, "slug") % 9_000_000)),
   };
@@ -284,15 +296,7 @@ export class EmulatorState {
     if (src.kind === "computation") {
       const c = src.computation;
       sourceBucket = src.target
-        ? {
-            origin: "aws",
-            bucket: src.target.bucket,
-            prefix: src.target.prefix,
-            external: true,
-            ...(src.target.endpointName !== undefined
-              ? { endpoint_name: src.target.endpointName }
-              : {}),
-          }
+        ? externalBucket(src.target)
         : { origin: "local", bucket: "", prefix: "", external: false };
       readyFiles = c.files;
       readySize = c.size;
@@ -438,6 +442,47 @@ export class EmulatorState {
       throw new ApiError(403, `data asset ${id} must be archived before it can be deleted`);
     }
     this.removeAsset(id);
+  }
+
+  /**
+   * Moves the files to `target` (admins only in Code Ocean; the emulator's token counts as an
+   * admin's). Done at once: the asset becomes external in that bucket, keeps its provenance and
+   * records when. An asset a release pipeline uses moves only with `force` (the SDK's
+   * transfer_data_asset: "use force=True when transferring data assets used by release
+   * pipelines"); the 400 otherwise is the emulator's choice.
+   */
+  transfer(id: string, input: TransferInput): void {
+    const rec = this.mustRecord(id);
+    const w = rec.wire;
+    if (w.state !== "ready") {
+      throw new ApiError(
+        400,
+        `data asset ${id} is not ready (${notReadyDetail(w)}); only a ready data asset can be transferred`,
+        { state: w.state },
+      );
+    }
+    if (w.type === "combined") {
+      throw badRequest(
+        "target",
+        `cannot move data asset ${id}: a combined data asset's files belong to its components; transfer those instead`,
+      );
+    }
+    const releases = [...this.attachmentsByKey.values()]
+      .filter((a) => a.assetId === id && a.targetKind === "pipeline")
+      .map((a) => this.targets.pipeline.get(a.targetId))
+      .filter((p): p is WireTarget => p?.status === "release")
+      .map((p) => p.id);
+    if (releases.length > 0 && !input.force) {
+      throw new ApiError(
+        400,
+        `data asset ${id} is used by release pipeline(s) ${releases.join(", ")}; send force: true to transfer it anyway`,
+        { field: "force", pipelines: releases },
+      );
+    }
+    w.source_bucket = externalBucket(input.target);
+    w.last_transferred = Math.floor(this.now() / 1000);
+    delete w.transfer_error;
+    this.changed();
   }
 
   // ---- permissions ----------------------------------------------------------------------
@@ -638,6 +683,8 @@ export class EmulatorState {
     if (patch.favorite !== undefined) rec.favorite = patch.favorite;
     if (patch.owner !== undefined) w.owner = patch.owner;
     if (patch.owner_email !== undefined) w.owner_email = patch.owner_email;
+    if (patch.transfer_error === null || patch.transfer_error === "") delete w.transfer_error;
+    else if (patch.transfer_error !== undefined) w.transfer_error = patch.transfer_error;
     if (patch.state !== undefined) {
       // An explicit state wins over whatever transition was scheduled at creation.
       rec.pending = undefined;

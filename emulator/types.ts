@@ -125,6 +125,10 @@ export interface WireDataAsset {
   /** Only on results imported with `results_info` that named them. */
   app_parameters?: AppParameter[];
   nextflow_profile?: string;
+  /** Epoch seconds of the last `POST /data_assets/{id}/transfer`; absent until one. */
+  last_transferred?: number;
+  /** Why the last transfer failed; set out of band (admin edit), cleared by a transfer. */
+  transfer_error?: string;
   files?: number;
   size?: number;
   failure_reason?: string;
@@ -153,6 +157,8 @@ export interface SeedTarget {
   id: string;
   name: string;
   slug?: string;
+  /** Default "non_release". A release pipeline's assets transfer only with `force`. */
+  status?: "release" | "non_release";
 }
 
 export interface SeedComputation {
@@ -309,6 +315,8 @@ export interface AssetPatch {
    */
   owner?: string;
   owner_email?: string;
+  /** Sets the asset's transfer_error; null or "" removes it. */
+  transfer_error?: string | null;
 }
 
 export interface WireTarget {

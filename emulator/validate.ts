@@ -168,7 +168,7 @@ export type CreateSource =
       kind: "computation";
       computation: SeedComputation;
       path: string;
-      target?: { bucket: string; prefix: string; endpointName?: string };
+      target?: AwsTarget;
     }
   /** `data_asset_ids` without a source; the components as they are now (all ready). */
   | { kind: "combined"; components: WireDataAsset[] };
@@ -322,20 +322,43 @@ function validateSource(body: Obj, ctx: ValidationContext): CreateSource {
       );
     }
   }
-  let parsedTarget: { bucket: string; prefix: string; endpointName?: string } | undefined;
-  if (target !== undefined) {
-    const shape = 'must be {"aws": {"bucket": string, "prefix": string, "endpoint_name"?: string}}';
-    if (!isObject(target) || !isObject(target.aws) || Object.keys(target).length !== 1) {
-      throw badRequest("target", shape);
-    }
-    const bucket = target.aws.bucket;
-    if (typeof bucket !== "string" || bucket === "") throw badRequest("target.aws.bucket", shape);
-    const prefix = target.aws.prefix ?? "";
-    if (typeof prefix !== "string") throw badRequest("target.aws.prefix", "must be a string");
-    const endpointName = optString(target.aws, "endpoint_name", "target.aws.endpoint_name");
-    parsedTarget = { bucket, prefix, ...(endpointName !== undefined ? { endpointName } : {}) };
-  }
+  const parsedTarget = target === undefined ? undefined : validateAwsTarget(target);
   return { kind: "computation", computation, path, target: parsedTarget };
+}
+
+export interface AwsTarget {
+  bucket: string;
+  prefix: string;
+  endpointName?: string;
+}
+
+/** `target` as create (with a computation source) and transfer take it: only `aws`. */
+function validateAwsTarget(target: unknown): AwsTarget {
+  const shape = 'must be {"aws": {"bucket": string, "prefix": string, "endpoint_name"?: string}}';
+  if (!isObject(target) || !isObject(target.aws) || Object.keys(target).length !== 1) {
+    throw badRequest("target", shape);
+  }
+  const bucket = target.aws.bucket;
+  if (typeof bucket !== "string" || bucket === "") throw badRequest("target.aws.bucket", shape);
+  const prefix = target.aws.prefix ?? "";
+  if (typeof prefix !== "string") throw badRequest("target.aws.prefix", "must be a string");
+  const endpointName = optString(target.aws, "endpoint_name", "target.aws.endpoint_name");
+  return { bucket, prefix, ...(endpointName !== undefined ? { endpointName } : {}) };
+}
+
+export interface TransferInput {
+  target: AwsTarget;
+  force: boolean;
+}
+
+/** `POST /data_assets/{id}/transfer`: the SDK's TransferDataParams, `{target, force?}`. */
+export function validateTransfer(raw: unknown): TransferInput {
+  const body = requireObject(raw);
+  if (body.target === undefined) throw badRequest("target", "is required");
+  return {
+    target: validateAwsTarget(body.target),
+    force: optBool(body, "force", "force") ?? false,
+  };
 }
 
 export function validateCreate(raw: unknown, ctx: ValidationContext): CreateInput {

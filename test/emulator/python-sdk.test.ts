@@ -298,6 +298,25 @@ describe("Python SDK requests", () => {
     expect(res.json.app_parameters).toBeUndefined();
   });
 
+  it("transfer_data_asset, then get_data_asset reads last_transferred", async () => {
+    const { id } = await createReadyAsset(emu, awsAsset());
+    // TransferDataParams(target=Target(aws=AWSS3Target(bucket="archive", prefix="x/")))
+    const res = await sdkCall("POST", `/data_assets/${id}/transfer`, {
+      target: { aws: { bucket: "archive", endpoint_name: null, prefix: "x/" } },
+      force: null,
+    });
+    expect(res.status).toBeLessThan(300);
+    const got = (await sdkCall("GET", `/data_assets/${id}`)).json;
+    expectSdkDataAsset(got);
+    expect(got.last_transferred).toEqual(expect.any(Number));
+    expect(got.source_bucket).toEqual({
+      origin: "aws",
+      bucket: "archive",
+      prefix: "x/",
+      external: true,
+    });
+  });
+
   it("create_data_asset with an external result target naming an endpoint", async () => {
     // DataAssetParams(..., source=Source(computation=ComputationSource(id=...)),
     //   target=Target(aws=AWSS3Target(bucket="out", prefix="r/", endpoint_name="onprem")))
