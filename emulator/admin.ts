@@ -79,6 +79,8 @@ export const SEED = body<Partial<SeedData>>(
           files: number({ min: 0, int: true }),
           size: number({ min: 0, int: true }),
           paths: optional(arrayOf(string)),
+          cloudWorkstation: optional(boolean),
+          running: optional(boolean),
         }),
       ),
     ),
@@ -132,6 +134,8 @@ export const PERMISSIONS_PATCH = body<PermissionsPatch>(
 
 const FAULT_RULES = body<FaultRule[]>("fault rules", arrayOf(FAULT_RULE.shape));
 
+const WORKSTATION = body<{ running: boolean }>("workstation", object({ running: boolean }));
+
 const NOT_FOUND_MS = body<number>("notFoundAfterCreateMs", number({ min: 0 }));
 const NOT_FOUND_WINDOW = body<{ ms: number }>(
   "not-found-after-create",
@@ -167,6 +171,8 @@ export function createAdmin(d: AdminDeps): EmulatorAdmin {
     removePipeline: (id) => d.state.removeTarget("pipeline", id),
     attachments: () => d.state.listAttachments(),
     setNotFoundAfterCreateMs: (ms) => d.state.setNotFoundAfterCreateMs(NOT_FOUND_MS.parse(ms)),
+    setWorkstationRunning: (id, running) =>
+      d.state.setWorkstationRunning(id, WORKSTATION.parse({ running }).running),
   };
 }
 
@@ -383,6 +389,20 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
       existingAsset(ctx);
       ctx.admin.setPermissions(ctx.id, ctx.body as PermissionsPatch);
       return json(ctx.admin.permissions(ctx.id));
+    },
+  },
+  {
+    method: "PUT",
+    path: "/computations/:id/running",
+    body: WORKSTATION,
+    description:
+      "Starts or stops a Cloud Workstation session; while it runs, its capsule's attach routes send clients to the session's.",
+    run: ({ admin, deps, id, body }) => {
+      if (!deps.state.listComputations().some((c) => c.id === id)) {
+        throw new ApiError(404, `computation ${id} not found`);
+      }
+      admin.setWorkstationRunning(id, (body as { running: boolean }).running);
+      return NO_CONTENT;
     },
   },
   {

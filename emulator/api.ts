@@ -159,6 +159,25 @@ const ROUTES: Route[] = [
   },
   ...targetRoutes("capsule"),
   ...targetRoutes("pipeline"),
+  {
+    method: "POST",
+    pattern: /^\/computations\/([^/]+)\/data_assets$/,
+    key: "POST /computations/:id/data_assets",
+    handler: ({ state, params, body }) => {
+      state.checkSession(params.id);
+      return json(state.attachThroughSession(params.id, validateAttach(body)));
+    },
+  },
+  {
+    method: "DELETE",
+    pattern: /^\/computations\/([^/]+)\/data_assets$/,
+    key: "DELETE /computations/:id/data_assets",
+    handler: ({ state, params, body }) => {
+      state.checkSession(params.id);
+      state.detachThroughSession(params.id, validateDetach(body));
+      return NO_CONTENT;
+    },
+  },
 ];
 
 /** `rel` is the path below /api/v1, e.g. "/data_assets/abc"; trailing slashes are ignored. */

@@ -12,6 +12,7 @@ import type {
   EmulatorPermissions,
   OutcomeRule,
   PermissionsPatch,
+  Provenance,
   SeedComputation,
   SeedData,
   SeedTarget,
@@ -121,6 +122,19 @@ function externalBucket(t: AwsTarget): WireDataAsset["source_bucket"] {
     prefix: t.prefix,
     external: true,
     ...(t.endpointName !== undefined ? { endpoint_name: t.endpointName } : {}),
+  };
+}
+
+/** Lineage of files a computation produced; commit and image are derived from its id. */
+function runProvenance(c: SeedComputation, runScript: string, dataAssets: string[]): Provenance {
+  const commit = createHash("sha1").update(c.id).digest("hex");
+  return {
+    computation: c.id,
+    capsule: c.capsuleId,
+    commit,
+    run_script: runScript,
+    docker_image: `registry.codeocean.internal/capsule/${c.capsuleId}:${commit.slice(0, 12)}`,
+    data_assets: dataAssets,
   };
 }
 
@@ -300,16 +314,22 @@ export class EmulatorState {
         : { origin: "local", bucket: "", prefix: "", external: false };
       readyFiles = c.files;
       readySize = c.size;
-      const commit = createHash("sha1").update(c.id).digest("hex");
       type = "result";
-      provenance = {
-        computation: c.id,
-        capsule: c.capsuleId,
-        commit,
-        run_script: "code/run",
-        docker_image: `registry.codeocean.internal/capsule/${c.capsuleId}:${commit.slice(0, 12)}`,
-        data_assets: [],
-      };
+      provenance = runProvenance(c, "code/run", []);
+    } else if (src.kind === "cloud_workstation") {
+      // Captured into Code Ocean from the session's disk, like a run's results.
+      sourceBucket = { origin: "local", bucket: "", prefix: "", external: false };
+      const key = `${src.session.id}:${src.path}`;
+      readyFiles = 1 + (hashInt(key, "files") % 500);
+      readySize = readyFiles * (1024 + (hashInt(key, "size") % 1_048_576));
+      if (src.runScript !== undefined) {
+        type = "result";
+        // The session's inputs are what is attached to its capsule right now.
+        const inputs = [...this.attachmentsByKey.values()]
+          .filter((a) => a.targetKind === "capsule" && a.targetId === src.session.capsuleId)
+          .map((a) => a.assetId);
+        provenance = runProvenance(src.session, src.runScript, inputs);
+      }
     } else if (src.kind === "combined") {
       // The components' files stay where they are, so the combination is external too. The
       // docs do not say what source_bucket a combined asset has; the emulator reports the
@@ -582,8 +602,80 @@ export class EmulatorState {
     };
   }
 
+  /**
+   * The running Cloud Workstation session of a capsule, if any. While one runs, Code Ocean's
+   * MCP server tells clients to attach and detach through the session instead; what the
+   * capsule's own route does meanwhile is undocumented, and the emulator refuses it so that a
+   * client finds out.
+   */
+  private runningWorkstation(kind: TargetKind, targetId: string): SeedComputation | undefined {
+    if (kind !== "capsule") return undefined;
+    return [...this.computations.values()].find(
+      (c) => c.capsuleId === targetId && c.cloudWorkstation && c.running !== false,
+    );
+  }
+
+  private refuseWhileWorkstationRuns(kind: TargetKind, targetId: string): void {
+    const ws = this.runningWorkstation(kind, targetId);
+    if (!ws) return;
+    throw new ApiError(
+      400,
+      `capsule ${targetId} has a running Cloud Workstation session (computation ${ws.id}): ` +
+        `attach and detach its data assets through the session, /computations/${ws.id}/data_assets, while it runs`,
+      { computation: ws.id },
+    );
+  }
+
+  /** The capsule of a running session, for its attach routes; 404/400 otherwise. */
+  private sessionCapsule(computationId: string): string {
+    const c = this.computations.get(computationId);
+    if (!c) throw notFound(`computation ${computationId} not found`);
+    const capsuleRoute = `/capsules/${c.capsuleId}/data_assets`;
+    if (!c.cloudWorkstation) {
+      throw new ApiError(
+        400,
+        `computation ${computationId} is not a Cloud Workstation session; attach to its capsule instead: ${capsuleRoute}`,
+        { capsule: c.capsuleId },
+      );
+    }
+    if (c.running === false) {
+      throw new ApiError(
+        400,
+        `Cloud Workstation session ${computationId} is not running; attach to its capsule instead: ${capsuleRoute}`,
+        { capsule: c.capsuleId },
+      );
+    }
+    this.getTarget("capsule", c.capsuleId);
+    return c.capsuleId;
+  }
+
   attach(kind: TargetKind, targetId: string, entries: AttachInput[]): AttachResult[] {
     this.getTarget(kind, targetId);
+    this.refuseWhileWorkstationRuns(kind, targetId);
+    return this.attachTo(kind, targetId, entries);
+  }
+
+  /** `POST /computations/{id}/data_assets`: recorded against the session's capsule. */
+  attachThroughSession(computationId: string, entries: AttachInput[]): AttachResult[] {
+    return this.attachTo("capsule", this.sessionCapsule(computationId), entries);
+  }
+
+  detach(kind: TargetKind, targetId: string, assetIds: string[]): void {
+    this.getTarget(kind, targetId);
+    this.refuseWhileWorkstationRuns(kind, targetId);
+    this.detachFrom(kind, targetId, assetIds);
+  }
+
+  detachThroughSession(computationId: string, assetIds: string[]): void {
+    this.detachFrom("capsule", this.sessionCapsule(computationId), assetIds);
+  }
+
+  /** Checks the session exists before the body, as the capsule routes do. */
+  checkSession(computationId: string): void {
+    this.sessionCapsule(computationId);
+  }
+
+  private attachTo(kind: TargetKind, targetId: string, entries: AttachInput[]): AttachResult[] {
     const unknown = [...new Set(entries.filter((e) => !this.apiRecord(e.id)).map((e) => e.id))];
     if (unknown.length > 0) {
       throw notFound(`data asset(s) not found: ${unknown.join(", ")}`, { data_assets: unknown });
@@ -642,8 +734,7 @@ export class EmulatorState {
     );
   }
 
-  detach(kind: TargetKind, targetId: string, assetIds: string[]): void {
-    this.getTarget(kind, targetId);
+  private detachFrom(kind: TargetKind, targetId: string, assetIds: string[]): void {
     let mutated = false;
     for (const id of assetIds) {
       mutated = this.attachmentsByKey.delete(this.attachKey(kind, targetId, id)) || mutated;
@@ -737,6 +828,15 @@ export class EmulatorState {
 
   listTargets(kind: TargetKind): WireTarget[] {
     return [...this.targets[kind].values()].map((t) => ({ ...t }));
+  }
+
+  setWorkstationRunning(id: string, running: boolean): void {
+    const c = this.computations.get(id);
+    if (!c) throw new Error(`unknown computation ${id}`);
+    if (!c.cloudWorkstation)
+      throw new Error(`computation ${id} is not a Cloud Workstation session`);
+    c.running = running;
+    this.changed();
   }
 
   listComputations(): SeedComputation[] {

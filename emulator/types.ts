@@ -167,8 +167,19 @@ export interface SeedComputation {
   name?: string;
   files: number;
   size: number;
-  /** Result folders; when set, `source.computation.path` must name one of them (or a sub-folder). */
+  /**
+   * Result folders (for a Cloud Workstation session: its folders); when set, the path a create
+   * names must be one of them or inside one.
+   */
   paths?: string[];
+  /**
+   * A Cloud Workstation session rather than a run: `source.cloud_workstation` captures files
+   * from it, and while it runs its capsule's data assets are attached through
+   * `/computations/{id}/data_assets` instead of the capsule's route.
+   */
+  cloudWorkstation?: boolean;
+  /** Whether the session runs; only for cloudWorkstation, default true. See setWorkstationRunning. */
+  running?: boolean;
 }
 
 export interface SeedData {
@@ -285,6 +296,7 @@ export interface JournalEntry {
   requestId?: string;
 }
 
+/** Attachments made through a session are recorded against the session's capsule. */
 export interface AttachmentInfo {
   targetKind: "capsule" | "pipeline";
   targetId: string;
@@ -363,6 +375,8 @@ export interface EmulatorAdmin {
   attachments(): AttachmentInfo[];
   /** Sets options.notFoundAfterCreateMs for the assets created from now on; reset() restores it. */
   setNotFoundAfterCreateMs(ms: number): void;
+  /** Starts or stops a seeded Cloud Workstation session. Throws for any other id. */
+  setWorkstationRunning(id: string, running: boolean): void;
 }
 
 export interface EmulatorOptions {

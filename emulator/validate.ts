@@ -170,6 +170,8 @@ export type CreateSource =
       path: string;
       target?: AwsTarget;
     }
+  /** Files captured from a running Cloud Workstation session; a result when run_script is given. */
+  | { kind: "cloud_workstation"; session: SeedComputation; path: string; runScript?: string }
   /** `data_asset_ids` without a source; the components as they are now (all ready). */
   | { kind: "combined"; components: WireDataAsset[] };
 
@@ -266,11 +268,12 @@ function validateCombined(body: Obj, ctx: ValidationContext): CreateSource {
 function validateSource(body: Obj, ctx: ValidationContext): CreateSource {
   if (body.data_asset_ids !== undefined) return validateCombined(body, ctx);
   const source = optObject(body, "source", "source");
-  const kinds = source ? ["aws", "gcp", "computation"].filter((k) => source[k] !== undefined) : [];
+  const all = ["aws", "gcp", "computation", "cloud_workstation"];
+  const kinds = source ? all.filter((k) => source[k] !== undefined) : [];
   if (!source || kinds.length !== 1) {
     throw badRequest(
       "source",
-      `must contain exactly one of aws, gcp, computation (got ${kinds.length === 0 ? "none" : kinds.join(", ")})`,
+      `must contain exactly one of ${all.join(", ")} (got ${kinds.length === 0 ? "none" : kinds.join(", ")})`,
     );
   }
   const target = body.target;
@@ -306,24 +309,76 @@ function validateSource(body: Obj, ctx: ValidationContext): CreateSource {
     return { kind: "gcp", bucket, prefix };
   }
 
-  const comp = optObject(source, "computation", "source.computation")!;
-  const id = optString(comp, "id", "source.computation.id");
-  if (!id) throw badRequest("source.computation.id", "is required");
-  const computation = ctx.computations.get(id);
-  if (!computation)
-    throw badRequest("source.computation.id", `refers to an unknown computation "${id}"`);
-  const path = normalizeFolder(optString(comp, "path", "source.computation.path") ?? "");
-  if (path && computation.paths) {
-    const known = computation.paths.map(normalizeFolder);
-    if (!known.some((k) => path === k || path.startsWith(k + "/"))) {
-      throw badRequest(
-        "source.computation.path",
-        `"${path}" is not a results folder of computation ${id} (known: ${known.join(", ")})`,
-      );
-    }
-  }
+  if (kinds[0] === "cloud_workstation") return validateCloudWorkstation(source, ctx);
+
+  const f = "source.computation";
+  const comp = optObject(source, "computation", f)!;
+  const computation = knownComputation(comp, f, ctx);
+  const path = normalizeFolder(optString(comp, "path", `${f}.path`) ?? "");
+  checkFolder(computation, path, `${f}.path`);
   const parsedTarget = target === undefined ? undefined : validateAwsTarget(target);
   return { kind: "computation", computation, path, target: parsedTarget };
+}
+
+function knownComputation(o: Obj, field: string, ctx: ValidationContext): SeedComputation {
+  const id = optString(o, "id", `${field}.id`);
+  if (!id) throw badRequest(`${field}.id`, "is required");
+  const computation = ctx.computations.get(id);
+  if (!computation) throw badRequest(`${field}.id`, `refers to an unknown computation "${id}"`);
+  return computation;
+}
+
+/** When the seed lists a computation's folders, `path` must be one of them or inside one. */
+function checkFolder(computation: SeedComputation, path: string, field: string): void {
+  if (!path || !computation.paths) return;
+  const known = computation.paths.map(normalizeFolder);
+  if (!known.some((k) => path === k || path.startsWith(k + "/"))) {
+    throw badRequest(
+      field,
+      `"${path}" is not a results folder of computation ${computation.id} (known: ${known.join(", ")})`,
+    );
+  }
+}
+
+/**
+ * `source.cloud_workstation` (SDK CloudWorkstationSource): `id` is the computation id of a
+ * Cloud Workstation session, `path` (required) the folder inside it to capture, `run_script`
+ * the script that produced the files — "its existence determines if the data would be of type
+ * result". Files can only be read from a session that runs, so a stopped one is refused.
+ */
+function validateCloudWorkstation(source: Obj, ctx: ValidationContext): CreateSource {
+  const f = "source.cloud_workstation";
+  const ws = optObject(source, "cloud_workstation", f)!;
+  const session = knownComputation(ws, f, ctx);
+  if (!session.cloudWorkstation) {
+    throw badRequest(
+      `${f}.id`,
+      `refers to computation ${session.id}, which is not a Cloud Workstation session (use source.computation for a run's results)`,
+    );
+  }
+  if (session.running === false) {
+    throw badRequest(
+      `${f}.id`,
+      `refers to Cloud Workstation session ${session.id}, which is not running: files can only be captured from a running session`,
+    );
+  }
+  const rawPath = optString(ws, "path", `${f}.path`);
+  if (rawPath === undefined) throw badRequest(`${f}.path`, "is required");
+  const path = normalizeFolder(rawPath.trim());
+  if (path === "") {
+    throw badRequest(`${f}.path`, "must name a folder inside the session, not be empty");
+  }
+  checkFolder(session, path, `${f}.path`);
+  const runScript = optString(ws, "run_script", `${f}.run_script`);
+  if (runScript !== undefined && runScript.trim() === "") {
+    throw badRequest(`${f}.run_script`, "must not be empty (leave it out for a dataset)");
+  }
+  return {
+    kind: "cloud_workstation",
+    session,
+    path,
+    ...(runScript !== undefined ? { runScript } : {}),
+  };
 }
 
 export interface AwsTarget {

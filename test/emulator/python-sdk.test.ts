@@ -317,6 +317,56 @@ describe("Python SDK requests", () => {
     });
   });
 
+  it("create_data_asset from a Cloud Workstation, then computations.attach/detach_data_assets", async () => {
+    // DataAssetParams(name="captured", tags=["ws"], mount="captured",
+    //   source=Source(cloud_workstation=CloudWorkstationSource(id=..., path="scratch/out",
+    //                                                          run_script="code/analysis.py")))
+    const res = await sdkCall(
+      "POST",
+      "/data_assets",
+      sdkParams({
+        name: "captured",
+        tags: ["ws"],
+        mount: "captured",
+        source: {
+          aws: null,
+          gcp: null,
+          computation: null,
+          cloud_workstation: {
+            id: SEED_IDS.cloudWorkstation,
+            path: "scratch/out",
+            run_script: "code/analysis.py",
+          },
+        },
+      }),
+    );
+    expect(res.status).toBe(200);
+    expectSdkDataAsset(res.json);
+    expect(res.json).toMatchObject({
+      type: "result",
+      provenance: { computation: SEED_IDS.cloudWorkstation, run_script: "code/analysis.py" },
+    });
+    const ready = await waitForState(emu, res.json.id, "ready");
+
+    // computations.attach_data_assets(id, [DataAssetAttachParams(id=...)])
+    const attached = await sdkCall(
+      "POST",
+      `/computations/${SEED_IDS.cloudWorkstation}/data_assets`,
+      [{ id: ready.id, mount: null }],
+    );
+    expect(attached.status).toBe(200);
+    // DataAssetAttachResults.from_dict needs id; the rest is optional.
+    expect(attached.json[0]).toMatchObject({ id: ready.id, mount: "captured" });
+    // computations.detach_data_assets(id, [...]): DELETE with the trailing slash.
+    const detached = await sdkCall(
+      "DELETE",
+      `/computations/${SEED_IDS.cloudWorkstation}/data_assets/`,
+      [ready.id],
+    );
+    expect(detached.status).toBeLessThan(300);
+    expect(emu.admin.attachments()).toEqual([]);
+  });
+
   it("create_data_asset with an external result target naming an endpoint", async () => {
     // DataAssetParams(..., source=Source(computation=ComputationSource(id=...)),
     //   target=Target(aws=AWSS3Target(bucket="out", prefix="r/", endpoint_name="onprem")))
