@@ -1,6 +1,7 @@
 import { ApiError, json, NO_CONTENT, type Reply } from "./reply";
 import { parseSearch } from "./search";
 import type { EmulatorState, TargetKind } from "./state";
+import { parseTargetSearch } from "./targetSearch";
 import {
   validateAttach,
   validateCreate,
@@ -45,6 +46,12 @@ function parseBool(value: string | null, name: string): boolean {
 function targetRoutes(kind: TargetKind): Route[] {
   const plural = `${kind}s`;
   return [
+    {
+      method: "POST",
+      pattern: new RegExp(`^/${plural}/search$`),
+      key: `POST /${plural}/search`,
+      handler: ({ state, body }) => json(state.searchTargets(kind, parseTargetSearch(body))),
+    },
     {
       method: "GET",
       pattern: new RegExp(`^/${plural}/([^/]+)$`),
@@ -179,6 +186,9 @@ const ROUTES: Route[] = [
     },
   },
 ];
+
+/** Every API route key, as fault rules, the journal and counts() name routes. */
+export const API_ROUTE_KEYS: readonly string[] = ROUTES.map((r) => r.key);
 
 /** `rel` is the path below /api/v1, e.g. "/data_assets/abc"; trailing slashes are ignored. */
 export function matchApiRoute(method: string, rel: string): RouteMatch | undefined {

@@ -1,6 +1,7 @@
 // A local emulator of the Code Ocean REST API v1 for tests, examples and benchmarks: real
 // HTTP, scriptable outcomes, fault injection and rate limiting, with an admin API under
 // /__emulator/.
+export { API_ROUTE_KEYS } from "./api";
 export { startEmulator } from "./server";
 export { DEFAULT_EMULATOR_TOKEN, EMULATOR_USER, SEED_IDS, defaultSeed } from "./seed";
 export { DEFAULT_SERVER_VERSION } from "./serverVersion";

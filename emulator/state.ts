@@ -2,7 +2,8 @@ import { createHash, randomUUID } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { ApiError, badRequest, notFound } from "./reply";
-import { runSearch, type SearchParams, type SearchResult } from "./search";
+import { runSearch, type SearchPage, type SearchParams, type SearchResult } from "./search";
+import { runTargetSearch, type TargetSearchParams } from "./targetSearch";
 import { EMULATOR_USER } from "./seed";
 import type {
   AssetPatch,
@@ -575,6 +576,22 @@ export class EmulatorState {
       };
     });
     return structuredClone(runSearch(items, params));
+  }
+
+  searchTargets(kind: TargetKind, params: TargetSearchParams): SearchPage<WireTarget> {
+    const attached = new Map<string, Set<string>>();
+    for (const a of this.attachmentsByKey.values()) {
+      if (a.targetKind !== kind) continue;
+      const ids = attached.get(a.targetId) ?? new Set<string>();
+      ids.add(a.assetId.toLowerCase());
+      attached.set(a.targetId, ids);
+    }
+    const items = [...this.targets[kind].values()].map((wire, seq) => ({
+      wire,
+      attached: attached.get(wire.id) ?? new Set<string>(),
+      seq,
+    }));
+    return structuredClone(runTargetSearch(items, params));
   }
 
   // ---- capsules, pipelines, attachments -------------------------------------------------

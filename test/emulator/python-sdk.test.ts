@@ -367,6 +367,36 @@ describe("Python SDK requests", () => {
     expect(emu.admin.attachments()).toEqual([]);
   });
 
+  it("search_capsules_iterator(CapsuleSearchParams(query=data_asset_id)) finds its capsules", async () => {
+    const asset = await createReadyAsset(emu, awsAsset());
+    await call(emu, "POST", `/capsules/${SEED_IDS.capsule}/data_assets`, [{ id: asset.id }]);
+    // CapsuleSearchParams(query=asset.id).to_dict(): every other field null.
+    const body = {
+      query: asset.id,
+      next_token: null,
+      offset: null,
+      limit: null,
+      sort_field: null,
+      sort_order: null,
+      ownership: null,
+      status: null,
+      favorite: null,
+      archived: null,
+      filters: null,
+    };
+    const res = await sdkCall("POST", "/capsules/search", body);
+    expect(res.status).toBe(200);
+    // CapsuleSearchResults: has_more and results are required; Capsule needs these fields.
+    expect(res.json.has_more).toBe(false);
+    expect(res.json.results).toHaveLength(1);
+    for (const key of ["id", "created", "name", "status", "owner", "slug"]) {
+      expect(res.json.results[0][key]).toBeDefined();
+    }
+    expect(res.json.results[0].id).toBe(SEED_IDS.capsule);
+    // pipelines.search_pipelines_iterator takes the same params.
+    expect((await sdkCall("POST", "/pipelines/search", body)).json.results).toEqual([]);
+  });
+
   it("create_data_asset with an external result target naming an endpoint", async () => {
     // DataAssetParams(..., source=Source(computation=ComputationSource(id=...)),
     //   target=Target(aws=AWSS3Target(bucket="out", prefix="r/", endpoint_name="onprem")))
