@@ -344,7 +344,8 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
   {
     method: "GET",
     path: "/data_assets/:id",
-    description: "One data asset as the API shows it, plus archived.",
+    description:
+      "One data asset as the API shows it, plus archived and favorite, even while the API still answers 404 for it.",
     run: (ctx) => {
       existingAsset(ctx);
       return json(ctx.admin.asset(ctx.id));
