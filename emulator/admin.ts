@@ -36,7 +36,7 @@ export interface AdminDeps {
   journal: Journal;
   /** Default seed merged with options.seed; what reset() restores. */
   baseSeed: () => SeedData;
-  /** The Code Ocean release the emulator claims to be (Min-Server-Version is checked against it). */
+  /** The Code Ocean release the emulator claims to be; Min-Server-Version is checked against it. */
   serverVersion: string;
 }
 

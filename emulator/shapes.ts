@@ -1,6 +1,7 @@
 // Declared JSON shapes for what the admin API (and the programmatic admin) accepts. One
 // declaration gives both the strict check and the type text that the admin index and the
 // README show, so the documentation cannot drift from what is enforced.
+import { isObject } from "./validate";
 
 /** A refused admin input; `field` is the path of the offending value, when there is one. */
 export class AdminInputError extends Error {
@@ -19,10 +20,6 @@ export interface Shape {
   readonly optional?: boolean;
   /** Throws an AdminInputError naming `path` (inside `what`) when `value` does not fit. */
   check(value: unknown, what: string, path: string): void;
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
 function fail(what: string, path: string, problem: string): never {

@@ -527,10 +527,11 @@ export class EmulatorState {
   }
 
   /**
-   * Replaces the parts of the asset's sharing the POST gave. Only a ready asset takes permissions: the docs leave it
-   * open whether a draft does, and the doc's assumption is that clients set them after
-   * waiting for `ready` (as AIND's pipeline monitor does), so a draft — or a failed asset,
-   * which never becomes ready — answers 400 and a client that skips the wait finds out.
+   * Replaces the parts of the asset's sharing the POST gave. Only a ready asset takes
+   * permissions: the docs leave it open whether a draft does, and the doc's assumption is that
+   * clients set them after waiting for `ready` (as AIND's pipeline monitor does), so a draft —
+   * or a failed asset, which never becomes ready — answers 400 and a client that skips the
+   * wait finds out.
    * Archived assets accept permissions like any other ready asset.
    */
   setPermissions(id: string, input: PermissionsInput): void {

@@ -178,7 +178,7 @@ export interface SeedComputation {
    * `/computations/{id}/data_assets` instead of the capsule's route.
    */
   cloudWorkstation?: boolean;
-  /** Whether the session runs; only for cloudWorkstation, default true. See setWorkstationRunning. */
+  /** Whether the session runs (cloudWorkstation only; default true); see setWorkstationRunning. */
   running?: boolean;
 }
 

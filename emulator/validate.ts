@@ -141,7 +141,7 @@ export function validateCustomMetadata(
       if (!field.multiple) {
         throw badRequest(
           path,
-          `takes a single value: the field is not defined with multiple: true, got an array`,
+          "takes a single value: the field is not defined with multiple: true, got an array",
         );
       }
       value.forEach((item, i) => checkFieldValue(field, item, `${path}[${i}]`));

@@ -367,6 +367,42 @@ describe("Python SDK requests", () => {
     expect(emu.admin.attachments()).toEqual([]);
   });
 
+  it("search_data_assets with SearchFilter values and a one-sided SearchFilterRange", async () => {
+    await createReadyAsset(emu, awsAsset({ name: "few", custom_metadata: { replicates: 3 } }));
+    await createReadyAsset(emu, awsAsset({ name: "many", custom_metadata: { replicates: 40 } }));
+    // DataAssetSearchParams(query="genomics", sort_field=DataAssetSortBy.Name,
+    //   sort_order=SortOrder.Ascending, filters=[
+    //     SearchFilter(key="replicates", range=SearchFilterRange(min=10, max=None)),
+    //     SearchFilter(key="tags", values=["genomics", "x"])])
+    const res = await sdkCall("POST", "/data_assets/search", {
+      query: "genomics",
+      next_token: null,
+      offset: null,
+      limit: null,
+      sort_field: "name",
+      sort_order: "asc",
+      type: null,
+      ownership: null,
+      origin: null,
+      favorite: null,
+      archived: null,
+      filters: [
+        {
+          key: "replicates",
+          value: null,
+          values: null,
+          range: { min: 10, max: null },
+          exclude: null,
+        },
+        { key: "tags", value: null, values: ["genomics", "x"], range: null, exclude: null },
+      ],
+    });
+    expect(res.status).toBe(200);
+    // DataAssetSearchResults: has_more and results are required.
+    expect(res.json.has_more).toBe(false);
+    expect(res.json.results.map((a: Json) => a.name)).toEqual(["many"]);
+  });
+
   it("search_capsules_iterator(CapsuleSearchParams(query=data_asset_id)) finds its capsules", async () => {
     const asset = await createReadyAsset(emu, awsAsset());
     await call(emu, "POST", `/capsules/${SEED_IDS.capsule}/data_assets`, [{ id: asset.id }]);
