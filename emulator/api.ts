@@ -1,11 +1,13 @@
 import { ApiError, json, NO_CONTENT, type Reply } from "./reply";
 import { parseSearch } from "./search";
 import type { EmulatorState, TargetKind } from "./state";
+import { parseTargetSearch } from "./targetSearch";
 import {
   validateAttach,
   validateCreate,
   validateDetach,
   validatePermissions,
+  validateTransfer,
   validateUpdate,
 } from "./validate";
 
@@ -44,6 +46,12 @@ function parseBool(value: string | null, name: string): boolean {
 function targetRoutes(kind: TargetKind): Route[] {
   const plural = `${kind}s`;
   return [
+    {
+      method: "POST",
+      pattern: new RegExp(`^/${plural}/search$`),
+      key: `POST /${plural}/search`,
+      handler: ({ state, body }) => json(state.searchTargets(kind, parseTargetSearch(body))),
+    },
     {
       method: "GET",
       pattern: new RegExp(`^/${plural}/([^/]+)$`),
@@ -123,6 +131,17 @@ const ROUTES: Route[] = [
     },
   },
   {
+    method: "POST",
+    pattern: /^\/data_assets\/([^/]+)\/transfer$/,
+    key: "POST /data_assets/:id/transfer",
+    handler: ({ state, params, body }) => {
+      state.get(params.id);
+      state.transfer(params.id, validateTransfer(body));
+      // The SDK ignores the answer; nothing in the docs says there is one.
+      return NO_CONTENT;
+    },
+  },
+  {
     method: "GET",
     pattern: /^\/data_assets\/([^/]+)\/permissions$/,
     key: "GET /data_assets/:id/permissions",
@@ -147,7 +166,29 @@ const ROUTES: Route[] = [
   },
   ...targetRoutes("capsule"),
   ...targetRoutes("pipeline"),
+  {
+    method: "POST",
+    pattern: /^\/computations\/([^/]+)\/data_assets$/,
+    key: "POST /computations/:id/data_assets",
+    handler: ({ state, params, body }) => {
+      state.checkSession(params.id);
+      return json(state.attachThroughSession(params.id, validateAttach(body)));
+    },
+  },
+  {
+    method: "DELETE",
+    pattern: /^\/computations\/([^/]+)\/data_assets$/,
+    key: "DELETE /computations/:id/data_assets",
+    handler: ({ state, params, body }) => {
+      state.checkSession(params.id);
+      state.detachThroughSession(params.id, validateDetach(body));
+      return NO_CONTENT;
+    },
+  },
 ];
+
+/** Every API route key, as fault rules, the journal and counts() name routes. */
+export const API_ROUTE_KEYS: readonly string[] = ROUTES.map((r) => r.key);
 
 /** `rel` is the path below /api/v1, e.g. "/data_assets/abc"; trailing slashes are ignored. */
 export function matchApiRoute(method: string, rel: string): RouteMatch | undefined {

@@ -2,6 +2,7 @@
 import { parseArgs } from "util";
 import { validateFaultRule } from "./faults";
 import { DEFAULT_EMULATOR_TOKEN, startEmulator } from "./index";
+import { DEFAULT_SERVER_VERSION, parseVersion } from "./serverVersion";
 import type { EmulatorOptions } from "./types";
 
 export const USAGE = `Usage: codeocean-emulator [options]
@@ -16,10 +17,14 @@ Options:
   --data-file F               persist state to F (loaded at start when it exists)
   --ready-after-ms N          delay before a new data asset becomes ready (default 300)
   --attach-ready-after-ms N   delay before an attachment's mount is ready (default 200)
+  --not-found-after-create-ms N
+                              for N ms after a create, the new id answers 404 (default 0)
   --rate-limit RPS            token-bucket rate limit, requests per second
   --faults JSON               fault rule or array of fault rules, e.g.
                               '[{"route":"POST /data_assets","kind":"status","status":503,"times":1}]'
   --fault-seed N              seed for probabilistic faults (default 1)
+  --server-version V          Code Ocean release to claim; a request whose Min-Server-Version
+                              is later answers 400 (default ${DEFAULT_SERVER_VERSION})
   --log                       log every API request to stderr
   -h, --help                  show this help
 `;
@@ -50,9 +55,11 @@ export function parseCli(
         "data-file": { type: "string" },
         "ready-after-ms": { type: "string" },
         "attach-ready-after-ms": { type: "string" },
+        "not-found-after-create-ms": { type: "string" },
         "rate-limit": { type: "string" },
         faults: { type: "string" },
         "fault-seed": { type: "string" },
+        "server-version": { type: "string" },
         log: { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
@@ -68,9 +75,19 @@ export function parseCli(
     dataFile: values["data-file"],
     readyAfterMs: nonNegativeInt("ready-after-ms", values["ready-after-ms"]),
     attachReadyAfterMs: nonNegativeInt("attach-ready-after-ms", values["attach-ready-after-ms"]),
+    notFoundAfterCreateMs: nonNegativeInt(
+      "not-found-after-create-ms",
+      values["not-found-after-create-ms"],
+    ),
     faultSeed: nonNegativeInt("fault-seed", values["fault-seed"]),
   };
   if (values.token?.length) options.tokens = values.token;
+  if (values["server-version"] !== undefined) {
+    if (!parseVersion(values["server-version"])) {
+      throw new UsageError("--server-version must be MAJOR.MINOR.PATCH, e.g. 4.9.0");
+    }
+    options.serverVersion = values["server-version"];
+  }
   if (values["rate-limit"] !== undefined) {
     const rps = Number(values["rate-limit"]);
     if (!(rps > 0)) throw new UsageError("--rate-limit must be a positive number");

@@ -1,4 +1,21 @@
-import { FAULT_KINDS, type FaultRule, type RateLimit } from "./types";
+import {
+  AdminInputError,
+  body,
+  boolean,
+  nullable,
+  number,
+  object,
+  oneOf,
+  optional,
+  string,
+} from "./shapes";
+import {
+  FAULT_KINDS,
+  PAGE_FAULT_KINDS,
+  PAGED_ROUTES,
+  type FaultRule,
+  type RateLimit,
+} from "./types";
 
 /** mulberry32: tiny, fast and good enough to make probabilistic faults reproducible. */
 export function mulberry32(seed: number): () => number {
@@ -12,36 +29,31 @@ export function mulberry32(seed: number): () => number {
   };
 }
 
-function isObj(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
+export const FAULT_RULE = body<FaultRule>(
+  "fault rule",
+  object({
+    route: optional(string),
+    kind: oneOf(FAULT_KINDS),
+    status: optional(number({ min: 100, max: 599, int: true })),
+    retryAfterSeconds: optional(nullable(number({ min: 0, max: 86_400 }))),
+    latencyMs: optional(number({ min: 0, max: 3_600_000 })),
+    message: optional(string),
+    probability: optional(number({ min: 0, max: 1 })),
+    times: optional(number({ min: 0, int: true })),
+  }),
+);
 
 /** Rejects malformed rules early so a typo in a test does not silently disable a fault. */
 export function validateFaultRule(raw: unknown): FaultRule {
-  if (!isObj(raw)) throw new Error("fault rule must be an object");
-  const r = raw as unknown as FaultRule;
-  if (!FAULT_KINDS.includes(r.kind)) {
-    throw new Error(`fault rule kind must be one of ${FAULT_KINDS.join(", ")}`);
+  const rule = FAULT_RULE.parse(raw);
+  const route = rule.route ?? "*";
+  if (PAGE_FAULT_KINDS.includes(rule.kind) && route !== "*" && !PAGED_ROUTES.includes(route)) {
+    throw new AdminInputError(
+      `fault rule: a ${rule.kind} fault rewrites search pages, so its route must be "*" or one of ${PAGED_ROUTES.join(", ")} (got ${JSON.stringify(route)})`,
+      "route",
+    );
   }
-  const num = (key: keyof FaultRule, min: number, max: number, int: boolean) => {
-    const v = r[key];
-    if (v === undefined || (v === null && key === "retryAfterSeconds")) return;
-    if (typeof v !== "number" || v < min || v > max || (int && !Number.isInteger(v))) {
-      throw new Error(`fault rule ${key} must be a number between ${min} and ${max}`);
-    }
-  };
-  if (r.route !== undefined && typeof r.route !== "string") {
-    throw new Error("fault rule route must be a string");
-  }
-  num("status", 100, 599, true);
-  num("retryAfterSeconds", 0, 86_400, false);
-  num("latencyMs", 0, 3_600_000, false);
-  num("probability", 0, 1, false);
-  num("times", 0, Number.MAX_SAFE_INTEGER, true);
-  if (r.message !== undefined && typeof r.message !== "string") {
-    throw new Error("fault rule message must be a string");
-  }
-  return { ...r };
+  return { ...rule };
 }
 
 interface ActiveRule {
@@ -87,6 +99,7 @@ export class FaultInjector {
       const { rule } = active;
       const ruleRoute = rule.route ?? "*";
       if (ruleRoute !== "*" && ruleRoute !== route) continue;
+      if (PAGE_FAULT_KINDS.includes(rule.kind) && !PAGED_ROUTES.includes(route)) continue;
       if (active.remaining <= 0) continue;
       const p = rule.probability ?? 1;
       // Draw only for genuinely random rules, so adding a certain rule does not shift the
@@ -99,20 +112,20 @@ export class FaultInjector {
   }
 }
 
+export const RATE_LIMIT = body<RateLimit | null>(
+  "rate limit",
+  nullable(
+    object({
+      requestsPerSecond: number({ positive: true }),
+      burst: optional(number({ min: 1 })),
+      retryAfter: optional(boolean),
+    }),
+  ),
+);
+
 export function validateRateLimit(raw: unknown): RateLimit | null {
-  if (raw === null || raw === undefined) return null;
-  if (!isObj(raw)) throw new Error("rate limit must be an object or null");
-  const r = raw as unknown as RateLimit;
-  if (typeof r.requestsPerSecond !== "number" || !(r.requestsPerSecond > 0)) {
-    throw new Error("rate limit requestsPerSecond must be a positive number");
-  }
-  if (r.burst !== undefined && (typeof r.burst !== "number" || !(r.burst >= 1))) {
-    throw new Error("rate limit burst must be a number >= 1");
-  }
-  if (r.retryAfter !== undefined && typeof r.retryAfter !== "boolean") {
-    throw new Error("rate limit retryAfter must be a boolean");
-  }
-  return { ...r };
+  const limit = RATE_LIMIT.parse(raw ?? null);
+  return limit && { ...limit };
 }
 
 export type RateDecision = { ok: true } | { ok: false; retryAfterSeconds: number | null };

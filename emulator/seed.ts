@@ -10,6 +10,10 @@ export const SEED_IDS = {
   pipeline: "c2b4d6f8-1a3c-4e5f-8a7b-9c0d1e2f3a4b",
   computation: "f1e2d3c4-b5a6-4789-8abc-def012345678",
   computation2: "0a9b8c7d-6e5f-4a3b-9c2d-1e0f9a8b7c6d",
+  /** A capsule of its own, so that its running workstation changes no other capsule's routes. */
+  workstationCapsule: "5d0c9a3e-7b21-4f6a-9e48-3c2b1a0f9d8e",
+  /** The computation id of a running Cloud Workstation session of workstationCapsule. */
+  cloudWorkstation: "9e8d7c6b-5a49-4382-9170-6f5e4d3c2b1a",
 } as const;
 
 /** The user every emulator-created object belongs to. */
@@ -24,6 +28,7 @@ export function defaultSeed(): SeedData {
     capsules: [
       { id: SEED_IDS.capsule, name: "Emulator capsule", slug: "1000001" },
       { id: SEED_IDS.capsule2, name: "Second emulator capsule", slug: "1000002" },
+      { id: SEED_IDS.workstationCapsule, name: "Emulator workstation capsule", slug: "1000003" },
     ],
     pipelines: [{ id: SEED_IDS.pipeline, name: "Emulator pipeline", slug: "2000001" }],
     computations: [
@@ -41,6 +46,15 @@ export function defaultSeed(): SeedData {
         name: "Run 2",
         files: 3,
         size: 40_960,
+      },
+      {
+        id: SEED_IDS.cloudWorkstation,
+        capsuleId: SEED_IDS.workstationCapsule,
+        name: "Cloud Workstation session",
+        files: 0,
+        size: 0,
+        cloudWorkstation: true,
+        running: true,
       },
     ],
     customMetadata: {

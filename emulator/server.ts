@@ -1,18 +1,19 @@
 import { randomUUID } from "crypto";
 import * as http from "http";
 import type { AddressInfo } from "net";
-import { createAdmin, handleAdminRequest, type AdminDeps } from "./admin";
+import { ADMIN_PREFIX, createAdmin, handleAdminRequest, SEED, type AdminDeps } from "./admin";
 import { matchApiRoute } from "./api";
 import { FaultInjector, RateLimiter } from "./faults";
 import { Journal } from "./journal";
 import { ApiError, errorReply, type Reply } from "./reply";
 import { DEFAULT_EMULATOR_TOKEN, defaultSeed, mergeSeed } from "./seed";
+import { hostilePage, type SearchPage } from "./search";
+import { checkMinServerVersion, DEFAULT_SERVER_VERSION, parseVersion } from "./serverVersion";
 import { EmulatorState, Persistence } from "./state";
 import type { EmulatorOptions, FaultRule, JournalEntry, RunningEmulator } from "./types";
 import { stripNulls } from "./validate";
 
 const API_PREFIX = "/api/v1";
-const ADMIN_PREFIX = "/__emulator";
 const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
 const STATUS_MESSAGES: Record<number, string> = {
@@ -71,6 +72,10 @@ function send(res: http.ServerResponse, reply: Reply, requestId?: string): void 
   res.end(text);
 }
 
+function headerValue(h: string | string[] | undefined): string | undefined {
+  return Array.isArray(h) ? h.join(", ") : h;
+}
+
 function retryAfterHeader(seconds: number | null | undefined): Record<string, string> {
   return seconds === null || seconds === undefined ? {} : { "Retry-After": String(seconds) };
 }
@@ -100,12 +105,21 @@ function malformedBody(reply: Reply): string {
 
 export async function startEmulator(opts: EmulatorOptions = {}): Promise<RunningEmulator> {
   const tokens = new Set(opts.tokens ?? [DEFAULT_EMULATOR_TOKEN]);
+  const serverVersion = opts.serverVersion ?? DEFAULT_SERVER_VERSION;
+  if (!parseVersion(serverVersion)) {
+    throw new Error(
+      `serverVersion must be MAJOR.MINOR.PATCH, got ${JSON.stringify(serverVersion)}`,
+    );
+  }
+  // Checked as strictly as admin.seed(), so a misspelt key fails at start, not in a test.
+  if (opts.seed !== undefined) SEED.parse(opts.seed);
   const baseSeed = () => mergeSeed(defaultSeed(), opts.seed);
   let persistence: Persistence | undefined;
   const state = new EmulatorState(
     {
       readyAfterMs: opts.readyAfterMs ?? 300,
       attachReadyAfterMs: opts.attachReadyAfterMs ?? 200,
+      notFoundAfterCreateMs: opts.notFoundAfterCreateMs ?? 0,
       onChange: () => persistence?.schedule(),
     },
     baseSeed(),
@@ -120,7 +134,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
   faults.set(opts.faults ?? []);
   const rateLimiter = new RateLimiter(opts.rateLimit ?? null);
   const journal = new Journal();
-  const deps: AdminDeps = { state, faults, rateLimiter, journal, baseSeed };
+  const deps: AdminDeps = { state, faults, rateLimiter, journal, baseSeed, serverVersion };
   const admin = createAdmin(deps);
 
   const timers = new Set<NodeJS.Timeout>();
@@ -245,14 +259,19 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
     }
 
     let reply: Reply;
+    let body: unknown;
     try {
       const raw = await readRaw(req);
       reply = authenticate(req.headers.authorization) ?? {
         status: 404,
         body: { message: `not found: ${method} ${pathname}` },
       };
+      if (reply.status !== 401) {
+        // Any route, known or not: an old server cannot tell which routes it lacks.
+        checkMinServerVersion(headerValue(req.headers["min-server-version"]), serverVersion);
+      }
       if (reply.status !== 401 && match) {
-        const body = stripNulls(parseJson(raw));
+        body = stripNulls(parseJson(raw));
         reply = match.handler({ state, params: match.params, query: url.searchParams, body });
       }
     } catch (e) {
@@ -276,6 +295,13 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Running
           body: malformedBody(reply),
           headers: { "Content-Type": "application/json; charset=utf-8" },
         });
+      case "page-repeat-token":
+      case "page-empty":
+        if (reply.status === 200) {
+          const page = reply.body as SearchPage<unknown>;
+          return respond({ ...reply, body: hostilePage(fault.kind, page, body, randomUUID()) });
+        }
+        break;
     }
     respond(reply);
   }

@@ -2,7 +2,8 @@ import { createHash, randomUUID } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { ApiError, badRequest, notFound } from "./reply";
-import { runSearch, type SearchParams, type SearchResult } from "./search";
+import { runSearch, type SearchPage, type SearchParams, type SearchResult } from "./search";
+import { runTargetSearch, type TargetSearchParams } from "./targetSearch";
 import { EMULATOR_USER } from "./seed";
 import type {
   AssetPatch,
@@ -12,6 +13,7 @@ import type {
   EmulatorPermissions,
   OutcomeRule,
   PermissionsPatch,
+  Provenance,
   SeedComputation,
   SeedData,
   SeedTarget,
@@ -21,19 +23,22 @@ import type {
 } from "./types";
 import type {
   AttachInput,
+  AwsTarget,
   CreateInput,
   PermissionsInput,
+  TransferInput,
   UpdateInput,
   ValidationContext,
 } from "./validate";
-import { isObject, notReadyDetail } from "./validate";
+import { notReadyDetail } from "./validate";
 
 export type TargetKind = "capsule" | "pipeline";
 
 interface PendingTransition {
   /** ms since the epoch at which the transition takes effect. */
   at: number;
-  state: "ready" | "failed";
+  /** "ready", "failed", or a state the API does not document (an outcome of kind "state"). */
+  state: string;
   failureReason?: string;
 }
 
@@ -51,6 +56,10 @@ interface AssetRecord {
   pending?: PendingTransition;
   /** Absent until first set (and in data files written before permissions existed). */
   permissions?: StoredPermissions;
+  /** Set out of band only: the emulator's user has no API to favourite an asset. */
+  favorite?: boolean;
+  /** Until then (ms since the epoch) the API answers 404 for this id, as for an unknown one. */
+  visibleAt?: number;
 }
 
 /**
@@ -100,9 +109,34 @@ interface Snapshot {
 export interface StateOptions {
   readyAfterMs: number;
   attachReadyAfterMs: number;
+  /** What reset() restores; see setNotFoundAfterCreateMs. */
+  notFoundAfterCreateMs?: number;
   now?: () => number;
   /** Called after every mutation that should reach the data file. */
   onChange?: () => void;
+}
+
+function externalBucket(t: AwsTarget): WireDataAsset["source_bucket"] {
+  return {
+    origin: "aws",
+    bucket: t.bucket,
+    prefix: t.prefix,
+    external: true,
+    ...(t.endpointName !== undefined ? { endpoint_name: t.endpointName } : {}),
+  };
+}
+
+/** Lineage of files a computation produced; commit and image are derived from its id. */
+function runProvenance(c: SeedComputation, runScript: string, dataAssets: string[]): Provenance {
+  const commit = createHash("sha1").update(c.id).digest("hex");
+  return {
+    computation: c.id,
+    capsule: c.capsuleId,
+    commit,
+    run_script: runScript,
+    docker_image: `registry.codeocean.internal/capsule/${c.capsuleId}:${commit.slice(0, 12)}`,
+    data_assets: dataAssets,
+  };
 }
 
 function hashInt(text: string, salt: string): number {
@@ -117,7 +151,7 @@ function targetFromSeed(t: SeedTarget): WireTarget {
     id: t.id,
     created: SEED_CREATED,
     name: t.name,
-    status: "non_release",
+    status: t.status ?? "non_release",
     owner: EMULATOR_USER.id,
     slug: t.slug ?? String(1_000_000 + (hashInt(t.id, "slug") % 9_000_000)),
   };
@@ -134,6 +168,7 @@ export class EmulatorState {
   private customMetadata: CustomMetadataSchema = { fields: [], categories: [] };
   private outcomes: { rule: OutcomeRule; remaining: number }[] = [];
   private seq = 0;
+  private notFoundAfterCreateMs: number;
   private readonly now: () => number;
 
   constructor(
@@ -141,6 +176,7 @@ export class EmulatorState {
     seed: SeedData,
   ) {
     this.now = opts.now ?? Date.now;
+    this.notFoundAfterCreateMs = opts.notFoundAfterCreateMs ?? 0;
     this.applySeed(seed, true);
   }
 
@@ -168,6 +204,7 @@ export class EmulatorState {
     this.attachmentsByKey.clear();
     this.outcomes = [];
     this.seq = 0;
+    this.notFoundAfterCreateMs = this.opts.notFoundAfterCreateMs ?? 0;
     this.applySeed(seed, true);
   }
 
@@ -176,7 +213,7 @@ export class EmulatorState {
       computations: this.computations,
       schema: this.customMetadata,
       asset: (id) => {
-        const rec = this.record(id);
+        const rec = this.apiRecord(id);
         return rec && structuredClone(rec.wire);
       },
       hasCapsule: (id) => this.targets.capsule.has(id),
@@ -240,10 +277,25 @@ export class EmulatorState {
     return rec && this.settle(rec);
   }
 
-  private mustRecord(id: string): AssetRecord {
+  /**
+   * The record as the API may see it: none while a fresh asset is still invisible. The real
+   * service has been seen answering 404 for a moment after accepting a create (codeocean-api.md,
+   * Readiness), and a client cannot tell that 404 from a deleted asset's, so neither can this.
+   */
+  private apiRecord(id: string): AssetRecord | undefined {
     const rec = this.record(id);
+    return rec && (rec.visibleAt === undefined || this.now() >= rec.visibleAt) ? rec : undefined;
+  }
+
+  private mustRecord(id: string): AssetRecord {
+    const rec = this.apiRecord(id);
     if (!rec) throw notFound(`data asset ${id} not found`);
     return rec;
+  }
+
+  /** Applies to assets created from now on. */
+  setNotFoundAfterCreateMs(ms: number): void {
+    this.notFoundAfterCreateMs = ms;
   }
 
   create(input: CreateInput): WireDataAsset {
@@ -259,28 +311,26 @@ export class EmulatorState {
     if (src.kind === "computation") {
       const c = src.computation;
       sourceBucket = src.target
-        ? {
-            origin: "aws",
-            bucket: src.target.bucket,
-            prefix: src.target.prefix,
-            external: true,
-            ...(src.target.endpointName !== undefined
-              ? { endpoint_name: src.target.endpointName }
-              : {}),
-          }
+        ? externalBucket(src.target)
         : { origin: "local", bucket: "", prefix: "", external: false };
       readyFiles = c.files;
       readySize = c.size;
-      const commit = createHash("sha1").update(c.id).digest("hex");
       type = "result";
-      provenance = {
-        computation: c.id,
-        capsule: c.capsuleId,
-        commit,
-        run_script: "code/run",
-        docker_image: `registry.codeocean.internal/capsule/${c.capsuleId}:${commit.slice(0, 12)}`,
-        data_assets: [],
-      };
+      provenance = runProvenance(c, "code/run", []);
+    } else if (src.kind === "cloud_workstation") {
+      // Captured into Code Ocean from the session's disk, like a run's results.
+      sourceBucket = { origin: "local", bucket: "", prefix: "", external: false };
+      const key = `${src.session.id}:${src.path}`;
+      readyFiles = 1 + (hashInt(key, "files") % 500);
+      readySize = readyFiles * (1024 + (hashInt(key, "size") % 1_048_576));
+      if (src.runScript !== undefined) {
+        type = "result";
+        // The session's inputs are what is attached to its capsule right now.
+        const inputs = [...this.attachmentsByKey.values()]
+          .filter((a) => a.targetKind === "capsule" && a.targetId === src.session.capsuleId)
+          .map((a) => a.assetId);
+        provenance = runProvenance(src.session, src.runScript, inputs);
+      }
     } else if (src.kind === "combined") {
       // The components' files stay where they are, so the combination is external too. The
       // docs do not say what source_bucket a combined asset has; the emulator reports the
@@ -357,6 +407,7 @@ export class EmulatorState {
     };
     if (provenance) wire.provenance = provenance;
     const rec: AssetRecord = { seq: ++this.seq, wire, archived: false, readyFiles, readySize };
+    if (this.notFoundAfterCreateMs > 0) rec.visibleAt = now + this.notFoundAfterCreateMs;
     const outcome = this.takeOutcome(input.name) ?? { kind: "ready" };
     if (outcome.kind === "ready") {
       rec.pending = { at: now + (outcome.afterMs ?? this.opts.readyAfterMs), state: "ready" };
@@ -366,6 +417,8 @@ export class EmulatorState {
         state: "failed",
         failureReason: outcome.reason,
       };
+    } else if (outcome.kind === "state") {
+      rec.pending = { at: now + (outcome.afterMs ?? this.opts.readyAfterMs), state: outcome.state };
     }
     this.assets.set(id, rec);
     this.changed();
@@ -399,10 +452,58 @@ export class EmulatorState {
 
   delete(id: string): void {
     const rec = this.mustRecord(id);
+    // The user guide: only the owner may delete (the 403 is the doc's assumption).
+    if (rec.wire.owner !== EMULATOR_USER.id) {
+      throw new ApiError(
+        403,
+        `data asset ${id} belongs to ${rec.wire.owner_email || rec.wire.owner}: only its owner can delete it`,
+      );
+    }
     if (!rec.archived) {
       throw new ApiError(403, `data asset ${id} must be archived before it can be deleted`);
     }
     this.removeAsset(id);
+  }
+
+  /**
+   * Moves the files to `target` (admins only in Code Ocean; the emulator's token counts as an
+   * admin's). Done at once: the asset becomes external in that bucket, keeps its provenance and
+   * records when. An asset a release pipeline uses moves only with `force` (the SDK's
+   * transfer_data_asset: "use force=True when transferring data assets used by release
+   * pipelines"); the 400 otherwise is the emulator's choice.
+   */
+  transfer(id: string, input: TransferInput): void {
+    const rec = this.mustRecord(id);
+    const w = rec.wire;
+    if (w.state !== "ready") {
+      throw new ApiError(
+        400,
+        `data asset ${id} is not ready (${notReadyDetail(w)}); only a ready data asset can be transferred`,
+        { state: w.state },
+      );
+    }
+    if (w.type === "combined") {
+      throw badRequest(
+        "target",
+        `cannot move data asset ${id}: a combined data asset's files belong to its components; transfer those instead`,
+      );
+    }
+    const releases = [...this.attachmentsByKey.values()]
+      .filter((a) => a.assetId === id && a.targetKind === "pipeline")
+      .map((a) => this.targets.pipeline.get(a.targetId))
+      .filter((p): p is WireTarget => p?.status === "release")
+      .map((p) => p.id);
+    if (releases.length > 0 && !input.force) {
+      throw new ApiError(
+        400,
+        `data asset ${id} is used by release pipeline(s) ${releases.join(", ")}; send force: true to transfer it anyway`,
+        { field: "force", pipelines: releases },
+      );
+    }
+    w.source_bucket = externalBucket(input.target);
+    w.last_transferred = Math.floor(this.now() / 1000);
+    delete w.transfer_error;
+    this.changed();
   }
 
   // ---- permissions ----------------------------------------------------------------------
@@ -426,16 +527,17 @@ export class EmulatorState {
   }
 
   /**
-   * Replaces the asset's sharing. Only a ready asset takes permissions: the docs leave it
-   * open whether a draft does, and the doc's assumption is that clients set them after
-   * waiting for `ready` (as AIND's pipeline monitor does), so a draft — or a failed asset,
-   * which never becomes ready — answers 400 and a client that skips the wait finds out.
+   * Replaces the parts of the asset's sharing the POST gave. Only a ready asset takes
+   * permissions: the docs leave it open whether a draft does, and the doc's assumption is that
+   * clients set them after waiting for `ready` (as AIND's pipeline monitor does), so a draft —
+   * or a failed asset, which never becomes ready — answers 400 and a client that skips the
+   * wait finds out.
    * Archived assets accept permissions like any other ready asset.
    */
   setPermissions(id: string, input: PermissionsInput): void {
     const rec = this.mustRecord(id);
     const ownerEmail = rec.wire.owner_email.toLowerCase();
-    for (const [i, u] of input.users.entries()) {
+    for (const [i, u] of (input.users ?? []).entries()) {
       if (u.email.toLowerCase() === ownerEmail && u.role !== "owner") {
         throw badRequest(
           `users[${i}].role`,
@@ -450,9 +552,12 @@ export class EmulatorState {
         { state: rec.wire.state },
       );
     }
+    const current = rec.permissions;
     rec.permissions = {
-      users: input.users.filter((u) => u.email.toLowerCase() !== ownerEmail),
-      groups: input.groups,
+      users: input.users
+        ? input.users.filter((u) => u.email.toLowerCase() !== ownerEmail)
+        : (current?.users ?? []),
+      groups: input.groups ?? current?.groups ?? [],
       everyone: input.everyone,
       ...(input.shareAssets !== undefined ? { shareAssets: input.shareAssets } : {}),
     };
@@ -460,8 +565,34 @@ export class EmulatorState {
   }
 
   search(params: SearchParams): SearchResult {
-    const items = [...this.assets.values()].map((r) => this.settle(r));
+    const items = [...this.assets.values()].map((r) => {
+      const { users, groups, everyone } = this.permissionsView(this.settle(r));
+      return {
+        wire: r.wire,
+        archived: r.archived,
+        favorite: r.favorite === true,
+        // The owner is always listed; anyone else, any group or everyone makes it shared.
+        shared: users.length > 1 || groups.length > 0 || everyone !== "none",
+        seq: r.seq,
+      };
+    });
     return structuredClone(runSearch(items, params));
+  }
+
+  searchTargets(kind: TargetKind, params: TargetSearchParams): SearchPage<WireTarget> {
+    const attached = new Map<string, Set<string>>();
+    for (const a of this.attachmentsByKey.values()) {
+      if (a.targetKind !== kind) continue;
+      const ids = attached.get(a.targetId) ?? new Set<string>();
+      ids.add(a.assetId.toLowerCase());
+      attached.set(a.targetId, ids);
+    }
+    const items = [...this.targets[kind].values()].map((wire, seq) => ({
+      wire,
+      attached: attached.get(wire.id) ?? new Set<string>(),
+      seq,
+    }));
+    return structuredClone(runTargetSearch(items, params));
   }
 
   // ---- capsules, pipelines, attachments -------------------------------------------------
@@ -489,9 +620,81 @@ export class EmulatorState {
     };
   }
 
+  /**
+   * The running Cloud Workstation session of a capsule, if any. While one runs, Code Ocean's
+   * MCP server tells clients to attach and detach through the session instead; what the
+   * capsule's own route does meanwhile is undocumented, and the emulator refuses it so that a
+   * client finds out.
+   */
+  private runningWorkstation(kind: TargetKind, targetId: string): SeedComputation | undefined {
+    if (kind !== "capsule") return undefined;
+    return [...this.computations.values()].find(
+      (c) => c.capsuleId === targetId && c.cloudWorkstation && c.running !== false,
+    );
+  }
+
+  private refuseWhileWorkstationRuns(kind: TargetKind, targetId: string): void {
+    const ws = this.runningWorkstation(kind, targetId);
+    if (!ws) return;
+    throw new ApiError(
+      400,
+      `capsule ${targetId} has a running Cloud Workstation session (computation ${ws.id}): ` +
+        `attach and detach its data assets through the session, /computations/${ws.id}/data_assets, while it runs`,
+      { computation: ws.id },
+    );
+  }
+
+  /** The capsule of a running session, for its attach routes; 404/400 otherwise. */
+  private sessionCapsule(computationId: string): string {
+    const c = this.computations.get(computationId);
+    if (!c) throw notFound(`computation ${computationId} not found`);
+    const capsuleRoute = `/capsules/${c.capsuleId}/data_assets`;
+    if (!c.cloudWorkstation) {
+      throw new ApiError(
+        400,
+        `computation ${computationId} is not a Cloud Workstation session; attach to its capsule instead: ${capsuleRoute}`,
+        { capsule: c.capsuleId },
+      );
+    }
+    if (c.running === false) {
+      throw new ApiError(
+        400,
+        `Cloud Workstation session ${computationId} is not running; attach to its capsule instead: ${capsuleRoute}`,
+        { capsule: c.capsuleId },
+      );
+    }
+    this.getTarget("capsule", c.capsuleId);
+    return c.capsuleId;
+  }
+
   attach(kind: TargetKind, targetId: string, entries: AttachInput[]): AttachResult[] {
     this.getTarget(kind, targetId);
-    const unknown = [...new Set(entries.filter((e) => !this.assets.has(e.id)).map((e) => e.id))];
+    this.refuseWhileWorkstationRuns(kind, targetId);
+    return this.attachTo(kind, targetId, entries);
+  }
+
+  /** `POST /computations/{id}/data_assets`: recorded against the session's capsule. */
+  attachThroughSession(computationId: string, entries: AttachInput[]): AttachResult[] {
+    return this.attachTo("capsule", this.sessionCapsule(computationId), entries);
+  }
+
+  detach(kind: TargetKind, targetId: string, assetIds: string[]): void {
+    this.getTarget(kind, targetId);
+    this.refuseWhileWorkstationRuns(kind, targetId);
+    this.detachFrom(kind, targetId, assetIds);
+  }
+
+  detachThroughSession(computationId: string, assetIds: string[]): void {
+    this.detachFrom("capsule", this.sessionCapsule(computationId), assetIds);
+  }
+
+  /** Checks the session exists before the body, as the capsule routes do. */
+  checkSession(computationId: string): void {
+    this.sessionCapsule(computationId);
+  }
+
+  private attachTo(kind: TargetKind, targetId: string, entries: AttachInput[]): AttachResult[] {
+    const unknown = [...new Set(entries.filter((e) => !this.apiRecord(e.id)).map((e) => e.id))];
     if (unknown.length > 0) {
       throw notFound(`data asset(s) not found: ${unknown.join(", ")}`, { data_assets: unknown });
     }
@@ -549,8 +752,7 @@ export class EmulatorState {
     );
   }
 
-  detach(kind: TargetKind, targetId: string, assetIds: string[]): void {
-    this.getTarget(kind, targetId);
+  private detachFrom(kind: TargetKind, targetId: string, assetIds: string[]): void {
     let mutated = false;
     for (const id of assetIds) {
       mutated = this.attachmentsByKey.delete(this.attachKey(kind, targetId, id)) || mutated;
@@ -561,7 +763,11 @@ export class EmulatorState {
   // ---- admin ----------------------------------------------------------------------------
 
   private adminView(rec: AssetRecord): EmulatorAsset {
-    return { ...structuredClone(this.settle(rec).wire), archived: rec.archived };
+    return {
+      ...structuredClone(this.settle(rec).wire),
+      archived: rec.archived,
+      favorite: rec.favorite === true,
+    };
   }
 
   listAssets(): EmulatorAsset[] {
@@ -583,6 +789,11 @@ export class EmulatorState {
     if (patch.mount !== undefined) w.mount = patch.mount;
     if (patch.custom_metadata !== undefined) w.custom_metadata = { ...patch.custom_metadata };
     if (patch.archived !== undefined) rec.archived = patch.archived;
+    if (patch.favorite !== undefined) rec.favorite = patch.favorite;
+    if (patch.owner !== undefined) w.owner = patch.owner;
+    if (patch.owner_email !== undefined) w.owner_email = patch.owner_email;
+    if (patch.transfer_error === null || patch.transfer_error === "") delete w.transfer_error;
+    else if (patch.transfer_error !== undefined) w.transfer_error = patch.transfer_error;
     if (patch.state !== undefined) {
       // An explicit state wins over whatever transition was scheduled at creation.
       rec.pending = undefined;
@@ -601,7 +812,6 @@ export class EmulatorState {
   adminSetPermissions(id: string, patch: PermissionsPatch): void {
     const rec = this.record(id);
     if (!rec) throw new Error(`unknown data asset ${id}`);
-    checkPermissionsPatch(patch);
     const current = rec.permissions;
     const ownerEmail = rec.wire.owner_email.toLowerCase();
     rec.permissions = {
@@ -636,6 +846,15 @@ export class EmulatorState {
 
   listTargets(kind: TargetKind): WireTarget[] {
     return [...this.targets[kind].values()].map((t) => ({ ...t }));
+  }
+
+  setWorkstationRunning(id: string, running: boolean): void {
+    const c = this.computations.get(id);
+    if (!c) throw new Error(`unknown computation ${id}`);
+    if (!c.cloudWorkstation)
+      throw new Error(`computation ${id} is not a Cloud Workstation session`);
+    c.running = running;
+    this.changed();
   }
 
   listComputations(): SeedComputation[] {
@@ -685,29 +904,6 @@ export class EmulatorState {
     this.targets.pipeline = new Map(s.pipelines.map((t) => [t.id, t]));
     this.computations = new Map(s.computations.map((c) => [c.id, c]));
     this.customMetadata = s.customMetadata;
-  }
-}
-
-/**
- * Out-of-band changes skip the API's rules (roles, duplicates, ready state) on purpose, but
- * must still have the wire shape, or GET would serve something no client could parse.
- */
-function checkPermissionsPatch(patch: PermissionsPatch): void {
-  if (!isObject(patch)) throw new Error("permissions patch must be an object");
-  const list = (key: "users" | "groups", idKey: string) => {
-    const v: unknown = patch[key];
-    if (v === undefined) return;
-    if (
-      !Array.isArray(v) ||
-      !v.every((e) => isObject(e) && typeof e[idKey] === "string" && typeof e.role === "string")
-    ) {
-      throw new Error(`permissions ${key} must be an array of {${idKey}: string, role: string}`);
-    }
-  };
-  list("users", "email");
-  list("groups", "group");
-  if (patch.everyone !== undefined && typeof patch.everyone !== "string") {
-    throw new Error("permissions everyone must be a string");
   }
 }
 

@@ -104,11 +104,19 @@ export interface WireDataAsset {
   mount: string;
   description: string;
   tags: string[];
+  /**
+   * Field name -> a string, a number (dates as epoch seconds), or an array of them for a
+   * field defined with `multiple: true`.
+   */
   custom_metadata: Record<string, unknown>;
   last_used: number;
   owner: string;
   owner_email: string;
-  state: AssetState;
+  /**
+   * One of AssetState, or any other string set out of band (admin edit or an outcome of kind
+   * "state") to test how a client handles a state it does not know.
+   */
+  state: AssetState | (string & {});
   type: AssetType;
   source_bucket: SourceBucket;
   provenance?: Provenance;
@@ -117,13 +125,17 @@ export interface WireDataAsset {
   /** Only on results imported with `results_info` that named them. */
   app_parameters?: AppParameter[];
   nextflow_profile?: string;
+  /** Epoch seconds of the last `POST /data_assets/{id}/transfer`; absent until one. */
+  last_transferred?: number;
+  /** Why the last transfer failed; set out of band (admin edit), cleared by a transfer. */
+  transfer_error?: string;
   files?: number;
   size?: number;
   failure_reason?: string;
 }
 
-/** The wire object plus the archived flag, which the real API never exposes on the object. */
-export type EmulatorAsset = WireDataAsset & { archived: boolean };
+/** The wire object plus the archived and favourite flags, which the API never shows on it. */
+export type EmulatorAsset = WireDataAsset & { archived: boolean; favorite: boolean };
 
 export interface CustomField {
   name: string;
@@ -145,6 +157,8 @@ export interface SeedTarget {
   id: string;
   name: string;
   slug?: string;
+  /** Default "non_release". A release pipeline's assets transfer only with `force`. */
+  status?: "release" | "non_release";
 }
 
 export interface SeedComputation {
@@ -153,8 +167,19 @@ export interface SeedComputation {
   name?: string;
   files: number;
   size: number;
-  /** Result folders; when set, `source.computation.path` must name one of them (or a sub-folder). */
+  /**
+   * Result folders (for a Cloud Workstation session: its folders); when set, the path a create
+   * names must be one of them or inside one.
+   */
   paths?: string[];
+  /**
+   * A Cloud Workstation session rather than a run: `source.cloud_workstation` captures files
+   * from it, and while it runs its capsule's data assets are attached through
+   * `/computations/{id}/data_assets` instead of the capsule's route.
+   */
+  cloudWorkstation?: boolean;
+  /** Whether the session runs (cloudWorkstation only; default true); see setWorkstationRunning. */
+  running?: boolean;
 }
 
 export interface SeedData {
@@ -167,7 +192,9 @@ export interface SeedData {
 export type AssetOutcome =
   | { kind: "ready"; afterMs?: number }
   | { kind: "fail"; reason: string; afterMs?: number }
-  | { kind: "draft" };
+  | { kind: "draft" }
+  /** Moves to any state after afterMs, e.g. one the API does not document. */
+  | { kind: "state"; state: string; afterMs?: number };
 
 export interface OutcomeRule {
   match: { name?: string; namePrefix?: string };
@@ -184,8 +211,26 @@ export type FaultKind =
   | "reset-after"
   | "hang-before"
   | "hang-after"
-  | "malformed";
+  | "malformed"
+  | "page-repeat-token"
+  | "page-empty";
 
+/**
+ * What each fault does to a request it fires on:
+ * - `latency`: waits `latencyMs` (default 1000), then handles the request normally.
+ * - `status`: answers `status` (default 500) with `{message}` and the optional Retry-After,
+ *   before processing (nothing changes).
+ * - `html`: answers `status` (default 502) with a proxy's HTML error page, before processing.
+ * - `reset-before` / `reset-after`: destroys the connection before / after processing.
+ * - `hang-before` / `hang-after`: never answers; processes the request only in the latter.
+ * - `malformed`: processes the request, then answers 200 with half of the JSON body.
+ * - `page-repeat-token` (search routes only, see PAGED_ROUTES): a normal page, but with
+ *   `has_more: true` and the `next_token` the request sent — on a first page, a fixed token for
+ *   that same page — so a client that follows tokens blindly is fed the same page for ever.
+ * - `page-empty` (search routes only): `{has_more: true, next_token: <fresh token>, results: []}`.
+ *   The token is new every time and valid (it asks for the same page again), so only a client
+ *   that gives up after empty pages stops while the fault lasts.
+ */
 export const FAULT_KINDS: readonly FaultKind[] = [
   "latency",
   "status",
@@ -195,10 +240,25 @@ export const FAULT_KINDS: readonly FaultKind[] = [
   "hang-before",
   "hang-after",
   "malformed",
+  "page-repeat-token",
+  "page-empty",
+];
+
+/** Fault kinds that rewrite a search page; they fire only on PAGED_ROUTES. */
+export const PAGE_FAULT_KINDS: readonly FaultKind[] = ["page-repeat-token", "page-empty"];
+
+/** The route keys that answer `{has_more, next_token, results}`. */
+export const PAGED_ROUTES: readonly string[] = [
+  "POST /data_assets/search",
+  "POST /capsules/search",
+  "POST /pipelines/search",
 ];
 
 export interface FaultRule {
-  /** A route key such as "POST /data_assets", or "*" (the default). */
+  /**
+   * A route key such as "POST /data_assets" (the journal's `route`), or "*" (the default).
+   * Page faults with "*" fire on the search routes only.
+   */
   route?: string;
   kind: FaultKind;
   status?: number;
@@ -236,6 +296,7 @@ export interface JournalEntry {
   requestId?: string;
 }
 
+/** Attachments made through a session are recorded against the session's capsule. */
 export interface AttachmentInfo {
   targetKind: "capsule" | "pipeline";
   targetId: string;
@@ -251,9 +312,23 @@ export interface AssetPatch {
   tags?: string[];
   mount?: string;
   custom_metadata?: Record<string, unknown>;
-  state?: AssetState;
+  /**
+   * Any string: besides draft, ready and failed, a state the API does not document, so a test
+   * can check how a client handles a state it does not know (no files or size, like a draft).
+   */
+  state?: AssetState | (string & {});
   failure_reason?: string;
   archived?: boolean;
+  /** Only out of band: search with `favorite: true` finds the assets marked here. */
+  favorite?: boolean;
+  /**
+   * Another user's id (and email) makes the asset one shared with the emulator's user: search
+   * `ownership: "shared"` finds it and DELETE answers 403 (only the owner may delete).
+   */
+  owner?: string;
+  owner_email?: string;
+  /** Sets the asset's transfer_error; null or "" removes it. */
+  transfer_error?: string | null;
 }
 
 export interface WireTarget {
@@ -265,6 +340,11 @@ export interface WireTarget {
   slug: string;
 }
 
+/**
+ * Out-of-band control of a running emulator. Every argument that is an object is checked
+ * strictly: an unknown or misspelt field throws an Error that names it and lists the known
+ * ones (the HTTP admin API answers 400 with the same message).
+ */
 export interface EmulatorAdmin {
   /** Clears assets, attachments, journal, faults, outcomes and rate limit; restores the seed. */
   reset(): void;
@@ -293,6 +373,10 @@ export interface EmulatorAdmin {
   removeCapsule(id: string): void;
   removePipeline(id: string): void;
   attachments(): AttachmentInfo[];
+  /** Sets options.notFoundAfterCreateMs for the assets created from now on; reset() restores it. */
+  setNotFoundAfterCreateMs(ms: number): void;
+  /** Starts or stops a seeded Cloud Workstation session. Throws for any other id. */
+  setWorkstationRunning(id: string, running: boolean): void;
 }
 
 export interface EmulatorOptions {
@@ -303,10 +387,21 @@ export interface EmulatorOptions {
   dataFile?: string;
   readyAfterMs?: number;
   attachReadyAfterMs?: number;
+  /**
+   * For this long after a create is accepted, every API call naming the new id (GET, PUT,
+   * archive, DELETE, permissions, attach) answers 404 exactly as for an unknown id, as the real
+   * service has been seen to do. Default 0; search lists the asset meanwhile.
+   */
+  notFoundAfterCreateMs?: number;
   seed?: Partial<SeedData>;
   faults?: FaultRule[];
   rateLimit?: RateLimit | null;
   faultSeed?: number;
+  /**
+   * The Code Ocean release the emulator claims to be, MAJOR.MINOR.PATCH (default 4.9.0). A
+   * request whose Min-Server-Version header names a later one answers 400.
+   */
+  serverVersion?: string;
   log?: (line: string) => void;
 }
 

@@ -137,15 +137,24 @@ export function validateCustomMetadata(
     if (!field) {
       throw badRequest(path, "is not a custom metadata field defined on this deployment");
     }
-    if (field.multiple && Array.isArray(value)) {
+    if (Array.isArray(value)) {
+      if (!field.multiple) {
+        throw badRequest(
+          path,
+          "takes a single value: the field is not defined with multiple: true, got an array",
+        );
+      }
       value.forEach((item, i) => checkFieldValue(field, item, `${path}[${i}]`));
+      out[key] = [...value];
     } else {
       checkFieldValue(field, value, path);
+      out[key] = value;
     }
-    out[key] = value;
   }
   for (const f of schema.fields) {
-    if (f.required && !(f.name in out)) {
+    const v = out[f.name];
+    // An empty list gives a multiple field no value at all.
+    if (f.required && (v === undefined || (Array.isArray(v) && v.length === 0))) {
       throw badRequest(`custom_metadata[${JSON.stringify(f.name)}]`, "is required");
     }
   }
@@ -159,8 +168,10 @@ export type CreateSource =
       kind: "computation";
       computation: SeedComputation;
       path: string;
-      target?: { bucket: string; prefix: string; endpointName?: string };
+      target?: AwsTarget;
     }
+  /** Files captured from a running Cloud Workstation session; a result when run_script is given. */
+  | { kind: "cloud_workstation"; session: SeedComputation; path: string; runScript?: string }
   /** `data_asset_ids` without a source; the components as they are now (all ready). */
   | { kind: "combined"; components: WireDataAsset[] };
 
@@ -257,11 +268,12 @@ function validateCombined(body: Obj, ctx: ValidationContext): CreateSource {
 function validateSource(body: Obj, ctx: ValidationContext): CreateSource {
   if (body.data_asset_ids !== undefined) return validateCombined(body, ctx);
   const source = optObject(body, "source", "source");
-  const kinds = source ? ["aws", "gcp", "computation"].filter((k) => source[k] !== undefined) : [];
+  const all = ["aws", "gcp", "computation", "cloud_workstation"];
+  const kinds = source ? all.filter((k) => source[k] !== undefined) : [];
   if (!source || kinds.length !== 1) {
     throw badRequest(
       "source",
-      `must contain exactly one of aws, gcp, computation (got ${kinds.length === 0 ? "none" : kinds.join(", ")})`,
+      `must contain exactly one of ${all.join(", ")} (got ${kinds.length === 0 ? "none" : kinds.join(", ")})`,
     );
   }
   const target = body.target;
@@ -297,36 +309,111 @@ function validateSource(body: Obj, ctx: ValidationContext): CreateSource {
     return { kind: "gcp", bucket, prefix };
   }
 
-  const comp = optObject(source, "computation", "source.computation")!;
-  const id = optString(comp, "id", "source.computation.id");
-  if (!id) throw badRequest("source.computation.id", "is required");
-  const computation = ctx.computations.get(id);
-  if (!computation)
-    throw badRequest("source.computation.id", `refers to an unknown computation "${id}"`);
-  const path = normalizeFolder(optString(comp, "path", "source.computation.path") ?? "");
-  if (path && computation.paths) {
-    const known = computation.paths.map(normalizeFolder);
-    if (!known.some((k) => path === k || path.startsWith(k + "/"))) {
-      throw badRequest(
-        "source.computation.path",
-        `"${path}" is not a results folder of computation ${id} (known: ${known.join(", ")})`,
-      );
-    }
-  }
-  let parsedTarget: { bucket: string; prefix: string; endpointName?: string } | undefined;
-  if (target !== undefined) {
-    const shape = 'must be {"aws": {"bucket": string, "prefix": string, "endpoint_name"?: string}}';
-    if (!isObject(target) || !isObject(target.aws) || Object.keys(target).length !== 1) {
-      throw badRequest("target", shape);
-    }
-    const bucket = target.aws.bucket;
-    if (typeof bucket !== "string" || bucket === "") throw badRequest("target.aws.bucket", shape);
-    const prefix = target.aws.prefix ?? "";
-    if (typeof prefix !== "string") throw badRequest("target.aws.prefix", "must be a string");
-    const endpointName = optString(target.aws, "endpoint_name", "target.aws.endpoint_name");
-    parsedTarget = { bucket, prefix, ...(endpointName !== undefined ? { endpointName } : {}) };
-  }
+  if (kinds[0] === "cloud_workstation") return validateCloudWorkstation(source, ctx);
+
+  const f = "source.computation";
+  const comp = optObject(source, "computation", f)!;
+  const computation = knownComputation(comp, f, ctx);
+  const path = normalizeFolder(optString(comp, "path", `${f}.path`) ?? "");
+  checkFolder(computation, path, `${f}.path`);
+  const parsedTarget = target === undefined ? undefined : validateAwsTarget(target);
   return { kind: "computation", computation, path, target: parsedTarget };
+}
+
+function knownComputation(o: Obj, field: string, ctx: ValidationContext): SeedComputation {
+  const id = optString(o, "id", `${field}.id`);
+  if (!id) throw badRequest(`${field}.id`, "is required");
+  const computation = ctx.computations.get(id);
+  if (!computation) throw badRequest(`${field}.id`, `refers to an unknown computation "${id}"`);
+  return computation;
+}
+
+/** When the seed lists a computation's folders, `path` must be one of them or inside one. */
+function checkFolder(computation: SeedComputation, path: string, field: string): void {
+  if (!path || !computation.paths) return;
+  const known = computation.paths.map(normalizeFolder);
+  if (!known.some((k) => path === k || path.startsWith(k + "/"))) {
+    throw badRequest(
+      field,
+      `"${path}" is not a results folder of computation ${computation.id} (known: ${known.join(", ")})`,
+    );
+  }
+}
+
+/**
+ * `source.cloud_workstation` (SDK CloudWorkstationSource): `id` is the computation id of a
+ * Cloud Workstation session, `path` (required) the folder inside it to capture, `run_script`
+ * the script that produced the files — "its existence determines if the data would be of type
+ * result". Files can only be read from a session that runs, so a stopped one is refused.
+ */
+function validateCloudWorkstation(source: Obj, ctx: ValidationContext): CreateSource {
+  const f = "source.cloud_workstation";
+  const ws = optObject(source, "cloud_workstation", f)!;
+  const session = knownComputation(ws, f, ctx);
+  if (!session.cloudWorkstation) {
+    throw badRequest(
+      `${f}.id`,
+      `refers to computation ${session.id}, which is not a Cloud Workstation session (use source.computation for a run's results)`,
+    );
+  }
+  if (session.running === false) {
+    throw badRequest(
+      `${f}.id`,
+      `refers to Cloud Workstation session ${session.id}, which is not running: files can only be captured from a running session`,
+    );
+  }
+  const rawPath = optString(ws, "path", `${f}.path`);
+  if (rawPath === undefined) throw badRequest(`${f}.path`, "is required");
+  const path = normalizeFolder(rawPath.trim());
+  if (path === "") {
+    throw badRequest(`${f}.path`, "must name a folder inside the session, not be empty");
+  }
+  checkFolder(session, path, `${f}.path`);
+  const runScript = optString(ws, "run_script", `${f}.run_script`);
+  if (runScript !== undefined && runScript.trim() === "") {
+    throw badRequest(`${f}.run_script`, "must not be empty (leave it out for a dataset)");
+  }
+  return {
+    kind: "cloud_workstation",
+    session,
+    path,
+    ...(runScript !== undefined ? { runScript } : {}),
+  };
+}
+
+export interface AwsTarget {
+  bucket: string;
+  prefix: string;
+  endpointName?: string;
+}
+
+/** `target` as create (with a computation source) and transfer take it: only `aws`. */
+function validateAwsTarget(target: unknown): AwsTarget {
+  const shape = 'must be {"aws": {"bucket": string, "prefix": string, "endpoint_name"?: string}}';
+  if (!isObject(target) || !isObject(target.aws) || Object.keys(target).length !== 1) {
+    throw badRequest("target", shape);
+  }
+  const bucket = target.aws.bucket;
+  if (typeof bucket !== "string" || bucket === "") throw badRequest("target.aws.bucket", shape);
+  const prefix = target.aws.prefix ?? "";
+  if (typeof prefix !== "string") throw badRequest("target.aws.prefix", "must be a string");
+  const endpointName = optString(target.aws, "endpoint_name", "target.aws.endpoint_name");
+  return { bucket, prefix, ...(endpointName !== undefined ? { endpointName } : {}) };
+}
+
+export interface TransferInput {
+  target: AwsTarget;
+  force: boolean;
+}
+
+/** `POST /data_assets/{id}/transfer`: the SDK's TransferDataParams, `{target, force?}`. */
+export function validateTransfer(raw: unknown): TransferInput {
+  const body = requireObject(raw);
+  if (body.target === undefined) throw badRequest("target", "is required");
+  return {
+    target: validateAwsTarget(body.target),
+    force: optBool(body, "force", "force") ?? false,
+  };
 }
 
 export function validateCreate(raw: unknown, ctx: ValidationContext): CreateInput {
@@ -498,8 +585,10 @@ export function validateDetach(raw: unknown): string[] {
 }
 
 export interface PermissionsInput {
-  users: { email: string; role: UserRole }[];
-  groups: { group: string; role: GroupRole }[];
+  /** Absent (or null) leaves the users as they are. */
+  users?: { email: string; role: UserRole }[];
+  /** Absent (or null) leaves the groups as they are. */
+  groups?: { group: string; role: GroupRole }[];
   everyone: EveryoneRole;
   shareAssets?: boolean;
 }
@@ -517,45 +606,53 @@ function role<T extends string>(v: unknown, allowed: readonly T[], field: string
 }
 
 /**
- * `users`, `groups` and `everyone` are all required (the API reference marks them so), so a
- * POST always states the whole sharing. Emails compare case-insensitively; repeating a user
- * or a group is refused rather than resolved by order. Any email is accepted: the emulator
- * has no user directory.
+ * The API reference marks `users`, `groups` and `everyone` as required, yet production clients
+ * (AIND's pipeline monitor) send only `everyone` with `users` and `groups` as null, and the real
+ * service accepts that. What null does to existing shares is undocumented: here it leaves that
+ * part unchanged (codeocean-api.md's assumption), while `everyone` stays required. Emails
+ * compare case-insensitively; repeating a user or a group is refused rather than resolved by
+ * order. Any email is accepted: the emulator has no user directory.
  */
 export function validatePermissions(raw: unknown): PermissionsInput {
   const body = requireObject(raw);
-  if (body.users === undefined) throw badRequest("users", "is required");
-  if (!Array.isArray(body.users)) throw badRequest("users", "must be an array of {email, role}");
-  const emails = new Map<string, number>();
-  const users = body.users.map((u, i) => {
-    const at = `users[${i}]`;
-    if (!isObject(u)) throw badRequest(at, "must be an object {email, role}");
-    if (u.email === undefined) throw badRequest(`${at}.email`, "is required");
-    if (typeof u.email !== "string" || !/^[^@\s]+@[^@\s]+$/.test(u.email)) {
-      throw badRequest(`${at}.email`, `must be an email address, got ${JSON.stringify(u.email)}`);
+  const out: PermissionsInput = { everyone: "none" };
+  if (body.users !== undefined) {
+    if (!Array.isArray(body.users)) throw badRequest("users", "must be an array of {email, role}");
+    const emails = new Map<string, number>();
+    out.users = body.users.map((u, i) => {
+      const at = `users[${i}]`;
+      if (!isObject(u)) throw badRequest(at, "must be an object {email, role}");
+      if (u.email === undefined) throw badRequest(`${at}.email`, "is required");
+      if (typeof u.email !== "string" || !/^[^@\s]+@[^@\s]+$/.test(u.email)) {
+        throw badRequest(`${at}.email`, `must be an email address, got ${JSON.stringify(u.email)}`);
+      }
+      const key = u.email.toLowerCase();
+      const seen = emails.get(key);
+      if (seen !== undefined) throw badRequest(`${at}.email`, `repeats users[${seen}].email`);
+      emails.set(key, i);
+      return { email: u.email, role: role(u.role, USER_ROLES, `${at}.role`) };
+    });
+  }
+  if (body.groups !== undefined) {
+    if (!Array.isArray(body.groups)) {
+      throw badRequest("groups", "must be an array of {group, role}");
     }
-    const key = u.email.toLowerCase();
-    const seen = emails.get(key);
-    if (seen !== undefined) throw badRequest(`${at}.email`, `repeats users[${seen}].email`);
-    emails.set(key, i);
-    return { email: u.email, role: role(u.role, USER_ROLES, `${at}.role`) };
-  });
-  if (body.groups === undefined) throw badRequest("groups", "is required");
-  if (!Array.isArray(body.groups)) throw badRequest("groups", "must be an array of {group, role}");
-  const groupIds = new Map<string, number>();
-  const groups = body.groups.map((g, i) => {
-    const at = `groups[${i}]`;
-    if (!isObject(g)) throw badRequest(at, "must be an object {group, role}");
-    if (g.group === undefined) throw badRequest(`${at}.group`, "is required");
-    if (typeof g.group !== "string" || g.group === "") {
-      throw badRequest(`${at}.group`, "must be a non-empty string");
-    }
-    const seen = groupIds.get(g.group);
-    if (seen !== undefined) throw badRequest(`${at}.group`, `repeats groups[${seen}].group`);
-    groupIds.set(g.group, i);
-    return { group: g.group, role: role(g.role, GROUP_ROLES, `${at}.role`) };
-  });
-  const everyone = role(body.everyone, EVERYONE_ROLES, "everyone");
+    const groupIds = new Map<string, number>();
+    out.groups = body.groups.map((g, i) => {
+      const at = `groups[${i}]`;
+      if (!isObject(g)) throw badRequest(at, "must be an object {group, role}");
+      if (g.group === undefined) throw badRequest(`${at}.group`, "is required");
+      if (typeof g.group !== "string" || g.group === "") {
+        throw badRequest(`${at}.group`, "must be a non-empty string");
+      }
+      const seen = groupIds.get(g.group);
+      if (seen !== undefined) throw badRequest(`${at}.group`, `repeats groups[${seen}].group`);
+      groupIds.set(g.group, i);
+      return { group: g.group, role: role(g.role, GROUP_ROLES, `${at}.role`) };
+    });
+  }
+  out.everyone = role(body.everyone, EVERYONE_ROLES, "everyone");
   const shareAssets = optBool(body, "share_assets", "share_assets");
-  return { users, groups, everyone, ...(shareAssets !== undefined ? { shareAssets } : {}) };
+  if (shareAssets !== undefined) out.shareAssets = shareAssets;
+  return out;
 }

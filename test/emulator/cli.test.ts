@@ -3,6 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { SEED_IDS } from "../../emulator";
+import { parseCli } from "../../emulator/cli";
 import { basicAuth } from "./helpers";
 
 const ROOT = path.resolve(__dirname, "../..");
@@ -101,5 +102,19 @@ describe("CLI", () => {
 
     const bad = spawnCli(["--bogus"]);
     expect(await exitCode(bad)).toBe(2);
+  });
+});
+
+describe("CLI flags", () => {
+  const options = (argv: string[]) => {
+    const parsed = parseCli(argv);
+    if (parsed.help) throw new Error("unexpected --help");
+    return parsed.options;
+  };
+
+  it("passes --server-version through and refuses one that is not MAJOR.MINOR.PATCH", () => {
+    expect(options(["--server-version", "4.6.0"]).serverVersion).toBe("4.6.0");
+    expect(options([]).serverVersion).toBeUndefined();
+    expect(() => parseCli(["--server-version", "4.6"])).toThrow(/--server-version/);
   });
 });

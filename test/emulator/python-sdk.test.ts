@@ -123,17 +123,43 @@ describe("Python SDK requests", () => {
     expect(emu.admin.permissions(id)?.share_assets).toBe(true);
   });
 
-  it("update_permissions with a part left unset is refused: all three are required", async () => {
+  it("update_permissions(Permissions(everyone=viewer)) leaves users and groups unchanged", async () => {
     const { id } = await createReadyAsset(emu, awsAsset());
-    // Permissions(users=[...], everyone=EveryoneRole.None_): the SDK sends groups as null.
-    const res = await sdkCall("POST", `/data_assets/${id}/permissions`, {
+    await sdkCall("POST", `/data_assets/${id}/permissions`, {
       users: [{ email: "alice@acme.org", role: "viewer" }],
-      groups: null,
+      groups: [{ group: "lab-a", role: "viewer" }],
       everyone: "none",
       share_assets: null,
     });
+    // Permissions(everyone=EveryoneRole.Viewer): what AIND's pipeline monitor sends by default.
+    const res = await sdkCall("POST", `/data_assets/${id}/permissions`, {
+      users: null,
+      groups: null,
+      everyone: "viewer",
+      share_assets: null,
+    });
+    expect(res.status).toBeLessThan(300);
+    expect((await sdkCall("GET", `/data_assets/${id}/permissions`)).json).toEqual({
+      users: [
+        { email: EMULATOR_USER.email, role: "owner" },
+        { email: "alice@acme.org", role: "viewer" },
+      ],
+      groups: [{ group: "lab-a", role: "viewer" }],
+      everyone: "viewer",
+    });
+  });
+
+  it("update_permissions without everyone is refused: it stays required", async () => {
+    const { id } = await createReadyAsset(emu, awsAsset());
+    // Permissions(users=[...]): the SDK sends groups and everyone as null.
+    const res = await sdkCall("POST", `/data_assets/${id}/permissions`, {
+      users: [{ email: "alice@acme.org", role: "viewer" }],
+      groups: null,
+      everyone: null,
+      share_assets: null,
+    });
     expect(res.status).toBe(400);
-    expect(res.json).toMatchObject({ field: "groups", message: "groups is required" });
+    expect(res.json).toMatchObject({ field: "everyone", message: "everyone is required" });
   });
 
   it("create_data_asset with data_asset_ids", async () => {
@@ -270,6 +296,141 @@ describe("Python SDK requests", () => {
       ],
     });
     expect(res.json.app_parameters).toBeUndefined();
+  });
+
+  it("transfer_data_asset, then get_data_asset reads last_transferred", async () => {
+    const { id } = await createReadyAsset(emu, awsAsset());
+    // TransferDataParams(target=Target(aws=AWSS3Target(bucket="archive", prefix="x/")))
+    const res = await sdkCall("POST", `/data_assets/${id}/transfer`, {
+      target: { aws: { bucket: "archive", endpoint_name: null, prefix: "x/" } },
+      force: null,
+    });
+    expect(res.status).toBeLessThan(300);
+    const got = (await sdkCall("GET", `/data_assets/${id}`)).json;
+    expectSdkDataAsset(got);
+    expect(got.last_transferred).toEqual(expect.any(Number));
+    expect(got.source_bucket).toEqual({
+      origin: "aws",
+      bucket: "archive",
+      prefix: "x/",
+      external: true,
+    });
+  });
+
+  it("create_data_asset from a Cloud Workstation, then computations.attach/detach_data_assets", async () => {
+    // DataAssetParams(name="captured", tags=["ws"], mount="captured",
+    //   source=Source(cloud_workstation=CloudWorkstationSource(id=..., path="scratch/out",
+    //                                                          run_script="code/analysis.py")))
+    const res = await sdkCall(
+      "POST",
+      "/data_assets",
+      sdkParams({
+        name: "captured",
+        tags: ["ws"],
+        mount: "captured",
+        source: {
+          aws: null,
+          gcp: null,
+          computation: null,
+          cloud_workstation: {
+            id: SEED_IDS.cloudWorkstation,
+            path: "scratch/out",
+            run_script: "code/analysis.py",
+          },
+        },
+      }),
+    );
+    expect(res.status).toBe(200);
+    expectSdkDataAsset(res.json);
+    expect(res.json).toMatchObject({
+      type: "result",
+      provenance: { computation: SEED_IDS.cloudWorkstation, run_script: "code/analysis.py" },
+    });
+    const ready = await waitForState(emu, res.json.id, "ready");
+
+    // computations.attach_data_assets(id, [DataAssetAttachParams(id=...)])
+    const attached = await sdkCall(
+      "POST",
+      `/computations/${SEED_IDS.cloudWorkstation}/data_assets`,
+      [{ id: ready.id, mount: null }],
+    );
+    expect(attached.status).toBe(200);
+    // DataAssetAttachResults.from_dict needs id; the rest is optional.
+    expect(attached.json[0]).toMatchObject({ id: ready.id, mount: "captured" });
+    // computations.detach_data_assets(id, [...]): DELETE with the trailing slash.
+    const detached = await sdkCall(
+      "DELETE",
+      `/computations/${SEED_IDS.cloudWorkstation}/data_assets/`,
+      [ready.id],
+    );
+    expect(detached.status).toBeLessThan(300);
+    expect(emu.admin.attachments()).toEqual([]);
+  });
+
+  it("search_data_assets with SearchFilter values and a one-sided SearchFilterRange", async () => {
+    await createReadyAsset(emu, awsAsset({ name: "few", custom_metadata: { replicates: 3 } }));
+    await createReadyAsset(emu, awsAsset({ name: "many", custom_metadata: { replicates: 40 } }));
+    // DataAssetSearchParams(query="genomics", sort_field=DataAssetSortBy.Name,
+    //   sort_order=SortOrder.Ascending, filters=[
+    //     SearchFilter(key="replicates", range=SearchFilterRange(min=10, max=None)),
+    //     SearchFilter(key="tags", values=["genomics", "x"])])
+    const res = await sdkCall("POST", "/data_assets/search", {
+      query: "genomics",
+      next_token: null,
+      offset: null,
+      limit: null,
+      sort_field: "name",
+      sort_order: "asc",
+      type: null,
+      ownership: null,
+      origin: null,
+      favorite: null,
+      archived: null,
+      filters: [
+        {
+          key: "replicates",
+          value: null,
+          values: null,
+          range: { min: 10, max: null },
+          exclude: null,
+        },
+        { key: "tags", value: null, values: ["genomics", "x"], range: null, exclude: null },
+      ],
+    });
+    expect(res.status).toBe(200);
+    // DataAssetSearchResults: has_more and results are required.
+    expect(res.json.has_more).toBe(false);
+    expect(res.json.results.map((a: Json) => a.name)).toEqual(["many"]);
+  });
+
+  it("search_capsules_iterator(CapsuleSearchParams(query=data_asset_id)) finds its capsules", async () => {
+    const asset = await createReadyAsset(emu, awsAsset());
+    await call(emu, "POST", `/capsules/${SEED_IDS.capsule}/data_assets`, [{ id: asset.id }]);
+    // CapsuleSearchParams(query=asset.id).to_dict(): every other field null.
+    const body = {
+      query: asset.id,
+      next_token: null,
+      offset: null,
+      limit: null,
+      sort_field: null,
+      sort_order: null,
+      ownership: null,
+      status: null,
+      favorite: null,
+      archived: null,
+      filters: null,
+    };
+    const res = await sdkCall("POST", "/capsules/search", body);
+    expect(res.status).toBe(200);
+    // CapsuleSearchResults: has_more and results are required; Capsule needs these fields.
+    expect(res.json.has_more).toBe(false);
+    expect(res.json.results).toHaveLength(1);
+    for (const key of ["id", "created", "name", "status", "owner", "slug"]) {
+      expect(res.json.results[0][key]).toBeDefined();
+    }
+    expect(res.json.results[0].id).toBe(SEED_IDS.capsule);
+    // pipelines.search_pipelines_iterator takes the same params.
+    expect((await sdkCall("POST", "/pipelines/search", body)).json.results).toEqual([]);
   });
 
   it("create_data_asset with an external result target naming an endpoint", async () => {

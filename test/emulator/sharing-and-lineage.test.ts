@@ -66,6 +66,31 @@ describe("permissions", () => {
     });
   });
 
+  it("leaves users or groups that are null or absent as they were", async () => {
+    const { id } = await createReadyAsset(emu, awsAsset());
+    await call(emu, "POST", `/data_assets/${id}/permissions`, sharing());
+    const only = await call(emu, "POST", `/data_assets/${id}/permissions`, {
+      users: null,
+      groups: null,
+      everyone: "viewer",
+    });
+    expect(only.status).toBe(204);
+    expect((await call(emu, "GET", `/data_assets/${id}/permissions`)).json).toEqual({
+      users: [OWNER, { email: "alice@acme.org", role: "editor" }],
+      groups: [{ group: "lab-a", role: "viewer" }],
+      everyone: "viewer",
+    });
+    // Absent keys are the same as null; a given part still replaces that part.
+    await call(emu, "POST", `/data_assets/${id}/permissions`, { groups: [], everyone: "none" });
+    expect((await call(emu, "GET", `/data_assets/${id}/permissions`)).json).toEqual({
+      users: [OWNER, { email: "alice@acme.org", role: "editor" }],
+      groups: [],
+      everyone: "none",
+    });
+    await call(emu, "POST", `/data_assets/${id}/permissions`, { users: [], everyone: "none" });
+    expect(emu.admin.permissions(id)).toEqual({ users: [OWNER], groups: [], everyone: "none" });
+  });
+
   it("accepts the owner listed as owner, never duplicates it, and refuses demoting it", async () => {
     const { id } = await createReadyAsset(emu, awsAsset());
     const upper = EMULATOR_USER.email.toUpperCase();
@@ -89,11 +114,8 @@ describe("permissions", () => {
   });
 
   const bad: [string, Record<string, unknown>, string][] = [
-    ["missing users", sharing({ users: undefined }), "users"],
-    ["users null (the SDK's unset)", sharing({ users: null }), "users"],
-    ["missing groups", sharing({ groups: undefined }), "groups"],
-    ["groups null (the SDK's unset)", sharing({ groups: null }), "groups"],
     ["missing everyone", sharing({ everyone: undefined }), "everyone"],
+    ["everyone null", sharing({ users: null, groups: null, everyone: null }), "everyone"],
     ["users not an array", sharing({ users: "alice" }), "users"],
     ["user not an object", sharing({ users: ["alice@acme.org"] }), "users[0]"],
     ["user without email", sharing({ users: [{ role: "viewer" }] }), "users[0].email"],
@@ -271,7 +293,10 @@ describe("permissions, out of band", () => {
       users: [{ role: "viewer" }],
     });
     expect(malformed.status).toBe(400);
-    expect(malformed.json.message).toMatch(/users must be an array of \{email/);
+    expect(malformed.json).toEqual({
+      field: "users[0].email",
+      message: "permissions patch: users[0].email is required",
+    });
   });
 });
 
