@@ -21,6 +21,7 @@ import {
 import type { EmulatorState } from "./state";
 import type {
   AssetPatch,
+  ImportedAsset,
   EmulatorAdmin,
   FaultRule,
   OutcomeRule,
@@ -123,6 +124,21 @@ export const ASSET_PATCH = body<AssetPatch>(
   }),
 );
 
+const IMPORTED_ASSETS = body<ImportedAsset[]>(
+  "imported assets",
+  arrayOf(
+    object({
+      name: string,
+      mount: optional(string),
+      tags: optional(arrayOf(string)),
+      custom_metadata: optional(recordOf(anyValue)),
+      archived: optional(boolean),
+      owner: optional(string),
+      owner_email: optional(string),
+    }),
+  ),
+);
+
 export const PERMISSIONS_PATCH = body<PermissionsPatch>(
   "permissions patch",
   object({
@@ -164,6 +180,25 @@ export function createAdmin(d: AdminDeps): EmulatorAdmin {
     assets: () => d.state.listAssets(),
     asset: (id) => d.state.findAsset(id),
     updateAsset: (id, patch) => d.state.adminUpdate(id, ASSET_PATCH.parse(patch)),
+    importAssets: (assets) =>
+      IMPORTED_ASSETS.parse(assets).map((a) => {
+        const { id } = d.state.create({
+          name: a.name,
+          mount: a.mount ?? a.name.replace(/[^A-Za-z0-9._-]/g, "_"),
+          description: "",
+          tags: a.tags ?? [],
+          customMetadata: {},
+          source: { kind: "aws", bucket: "emulator-imported", prefix: "", external: false },
+        });
+        d.state.adminUpdate(id, {
+          state: "ready",
+          archived: a.archived,
+          owner: a.owner,
+          owner_email: a.owner_email,
+          custom_metadata: a.custom_metadata,
+        });
+        return id;
+      }),
     removeAsset: (id) => d.state.removeAsset(id),
     permissions: (id) => d.state.adminPermissions(id),
     setPermissions: (id, patch) => d.state.adminSetPermissions(id, PERMISSIONS_PATCH.parse(patch)),
@@ -340,6 +375,14 @@ export const ADMIN_ROUTES: readonly AdminRoute[] = [
         pipelines: deps.state.listTargets("pipeline"),
         computations: deps.state.listComputations(),
       }),
+  },
+  {
+    method: "POST",
+    path: "/data_assets",
+    body: IMPORTED_ASSETS,
+    description:
+      "Makes many ready datasets at once, out of band (another team's estate for a benchmark); answers their ids.",
+    run: ({ admin, body }) => json({ ids: admin.importAssets(body as ImportedAsset[]) }),
   },
   {
     method: "GET",

@@ -23,6 +23,7 @@ export type {
   EveryoneRole,
   FaultKind,
   FaultRule,
+  ImportedAsset,
   GroupRole,
   JournalEntry,
   OutcomeRule,

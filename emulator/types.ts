@@ -345,6 +345,20 @@ export interface WireTarget {
  * strictly: an unknown or misspelt field throws an Error that names it and lists the known
  * ones (the HTTP admin API answers 400 with the same message).
  */
+/** A ready dataset made out of band in bulk (imported from the emulator's own bucket). */
+export interface ImportedAsset {
+  name: string;
+  /** Default: the name with anything but letters, digits, ".", "_" and "-" replaced by "_". */
+  mount?: string;
+  tags?: string[];
+  /** Stored as given, not checked against the schema (as an out-of-band edit). */
+  custom_metadata?: Record<string, unknown>;
+  archived?: boolean;
+  /** Another user's id, so that `ownership: "shared"` finds it (default: the emulator's user). */
+  owner?: string;
+  owner_email?: string;
+}
+
 export interface EmulatorAdmin {
   /** Clears assets, attachments, journal, faults, outcomes and rate limit; restores the seed. */
   reset(): void;
@@ -364,6 +378,11 @@ export interface EmulatorAdmin {
   asset(id: string): EmulatorAsset | undefined;
   /** Out-of-band change (no journal, no validation). Throws for an unknown id. */
   updateAsset(id: string, patch: AssetPatch): void;
+  /**
+   * Makes many ready datasets at once, out of band (no journal, no rules), e.g. another
+   * team's archived estate for a benchmark. Returns their ids in order.
+   */
+  importAssets(assets: ImportedAsset[]): string[];
   /** Out-of-band deletion, archived or not; also drops its attachments. No-op if unknown. */
   removeAsset(id: string): void;
   /** The asset's sharing as GET shows it (plus the last share_assets); undefined if unknown. */

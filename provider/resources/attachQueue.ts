@@ -30,8 +30,25 @@ export class AttachWaitError extends CodeOceanError {
 interface Post {
   assetId: string;
   mount?: string;
-  resolve: (r: AttachResult) => void;
+  /** Whether the asset is attached there already, asked when the post was queued (see AttachmentIndex). */
+  found: Promise<boolean>;
+  resolve: (r: Posted) => void;
   reject: (e: unknown) => void;
+}
+
+/** Code Ocean's answer to one attach, and whether the asset was attached there before it. */
+interface Posted {
+  result: AttachResult;
+  found: boolean;
+}
+
+/** How an attachment should be made. */
+export interface AttachOptions {
+  wait: boolean;
+  timeoutSeconds: number;
+  /** Look first whether it exists already; `onFound` hears the answer before any wait. */
+  checkFound: boolean;
+  onFound?: (found: boolean) => void;
 }
 
 interface Detach {
@@ -60,8 +77,7 @@ export class AttachQueue {
   async attach(
     assetId: string,
     mount: string | undefined,
-    wait: boolean,
-    timeoutSeconds: number,
+    { wait, timeoutSeconds, checkFound, onFound }: AttachOptions,
   ): Promise<AttachResult> {
     if (this.attaching.has(assetId)) {
       throw new CodeOceanError(
@@ -72,7 +88,9 @@ export class AttachQueue {
     try {
       const requestedAt = Date.now();
       // Errors of the first post are the caller's to judge (it may never have been processed).
-      let last = await this.post(assetId, mount);
+      const first = await this.post(assetId, mount, checkFound);
+      onFound?.(first.found);
+      let last = first.result;
       if (!wait || last.ready) return last;
       // Polls are timed from the answer, which every attachment of one batch shares, so their
       // re-posts coalesce again; the deadline still counts from the request.
@@ -80,7 +98,7 @@ export class AttachQueue {
       try {
         return await waitUntil<AttachResult>({
           initial: last,
-          poll: () => this.post(assetId, mount),
+          poll: () => this.post(assetId, mount, false).then((p) => p.result),
           verdict: (r) => ({ done: r.ready }),
           observe: (r) => (last = r),
           startedAt: answeredAt,
@@ -115,9 +133,16 @@ export class AttachQueue {
   }
 
   /** One attach request; it goes out with whatever else is queued for this target. */
-  private post(assetId: string, mount: string | undefined): Promise<AttachResult> {
+  private post(assetId: string, mount: string | undefined, checkFound: boolean): Promise<Posted> {
+    // Asked at once, so that the answer is in by the time the batch goes out.
+    const found = checkFound
+      ? this.rt.attachments
+          .targetsUsing(this.kind, assetId)
+          .then((users) => users?.has(this.targetId) ?? false)
+      : Promise.resolve(false);
+    found.catch(() => undefined);
     return new Promise((resolve, reject) => {
-      this.posts.push({ assetId, mount, resolve, reject });
+      this.posts.push({ assetId, mount, found, resolve, reject });
       this.kick();
     });
   }
@@ -141,11 +166,26 @@ export class AttachQueue {
     while (this.posts.length || this.detaches.length) {
       await sleep(BATCH_WINDOW_MS);
       if (this.detaches.length) await this.detachBatch(this.detaches.splice(0));
+      // The batch waits for the found-attached answers of everything queued; what arrives
+      // meanwhile joins it, so slow answers do not split one `up`'s attachments into many POSTs.
+      for (let queued = -1; queued !== this.posts.length;) {
+        queued = this.posts.length;
+        await Promise.allSettled(this.posts.map((p) => p.found));
+      }
       if (this.posts.length) await this.attachBatch(this.posts.splice(0));
     }
   }
 
   private async attachBatch(batch: Post[]): Promise<void> {
+    // Whether each asset was attached here already: asked for the whole batch at once, so
+    // the batch still goes out as one POST.
+    let found: boolean[];
+    try {
+      found = await Promise.all(batch.map((p) => p.found));
+    } catch (error) {
+      for (const p of batch) p.reject(error);
+      return;
+    }
     let results: AttachResult[];
     try {
       this.rt.attachStats.attachCalls++;
@@ -169,17 +209,19 @@ export class AttachQueue {
       }
       for (const p of batch) p.reject(error);
       return;
+    } finally {
+      for (const p of batch) this.rt.attachments.forget(this.kind, p.assetId);
     }
-    for (const p of batch) {
+    batch.forEach((p, i) => {
       const r = results.find((x) => x.id === p.assetId);
-      if (r) p.resolve(r);
+      if (r) p.resolve({ result: r, found: found[i] });
       else
         p.reject(
           new CodeOceanError(
             `Code Ocean's answer to attaching data asset ${p.assetId} to ${this.kind} ${this.targetId} did not mention it; run \`pulumi up\` again.`,
           ),
         );
-    }
+    });
   }
 
   private async detachBatch(batch: Detach[]): Promise<void> {

@@ -5,9 +5,9 @@
  * it sees only what the token may see, it gives no mount, and it is a search — so an absence
  * is confirmed by a second search seconds later before anything is concluded from it.
  *
- * One search per asset answers every attachment of that asset in this process (a reference
- * dataset attached to 50 capsules costs one call); the provider's own attach and detach calls
- * keep the answer true. A deployment without capsule search (an older server answering 404 or
+ * One search per asset answers every question about that asset asked while it is under way
+ * (a refresh of a reference dataset attached to 50 capsules costs one call); the answer is
+ * not kept after that, and the provider's own attach and detach calls drop one under way. A deployment without capsule search (an older server answering 404 or
  * 400 to the route) is remembered, and callers fall back to what they did before it existed.
  */
 import { CodeOceanClient, TargetKind } from "../api/client";
@@ -33,9 +33,14 @@ export class AttachmentIndex {
     const key = `${kind}|${assetId}`;
     let answer = this.users.get(key);
     if (!answer) {
+      // Shared by the questions asked while it is under way (a refresh's reads, a batch of
+      // attaches), never kept afterwards: the next question gets a fresh answer.
       answer = this.search(kind, assetId);
       this.users.set(key, answer);
-      answer.catch(() => this.users.delete(key));
+      const settled = () => {
+        if (this.users.get(key) === answer) this.users.delete(key);
+      };
+      answer.then(settled, settled);
     }
     return answer;
   }

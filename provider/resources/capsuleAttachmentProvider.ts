@@ -29,13 +29,19 @@ const parseChecked = (news: Props): CapsuleAttachmentInputs =>
   parseValid(resource.schema, news, "CapsuleAttachment");
 
 export function createCapsuleAttachmentProvider(rt: ProviderRuntime) {
+  /**
+   * Attaches (and waits for the mount). `found` is what is known of an earlier attachment:
+   * undefined at a create, where the queue asks capsule search first — unless this process
+   * created the asset, which nothing else can have attached yet.
+   */
   async function attach(
     inputs: CapsuleAttachmentInputs,
     id: string,
     provider: unknown,
-    foundAttached: boolean,
+    found: boolean | undefined,
   ) {
     const { kind, targetId } = targetOf(inputs);
+    let foundAttached = found ?? false;
     const failed = (error: unknown, last: Parameters<typeof toOutputs>[1]) =>
       new PartialFailure(
         error,
@@ -43,9 +49,20 @@ export function createCapsuleAttachmentProvider(rt: ProviderRuntime) {
         withProvider(toOutputs(inputs, last, foundAttached) as unknown as Props, provider),
       );
     try {
-      const result = await rt
-        .attachQueue(kind, targetId)
-        .attach(inputs.dataAssetId, inputs.mount, inputs.waitForReady, inputs.readyTimeoutSeconds);
+      const result = await rt.attachQueue(kind, targetId).attach(inputs.dataAssetId, inputs.mount, {
+        wait: inputs.waitForReady,
+        timeoutSeconds: inputs.readyTimeoutSeconds,
+        checkFound: found === undefined && !rt.recovery.createdHere(inputs.dataAssetId),
+        onFound: (f) => {
+          if (found === undefined && f) {
+            foundAttached = true;
+            console.error(
+              `pulumi-codeocean: data asset ${inputs.dataAssetId} was already attached to ${kind} ${targetId} before this stack attached it (by another stack, or in the web UI). ` +
+                "It is recorded as found attached (output foundAttached): destroying this resource will leave it attached, so whoever attached it first keeps it.",
+            );
+          }
+        },
+      });
       return toOutputs(inputs, result, foundAttached) as unknown as Props;
     } catch (error) {
       if (error instanceof AttachWaitError) throw failed(error, error.last);
@@ -62,20 +79,7 @@ export function createCapsuleAttachmentProvider(rt: ProviderRuntime) {
       }
       if (error instanceof NotFoundError) throw explainNotFound(error, kind, targetId, inputs);
       throw error;
-    } finally {
-      rt.attachments.forget(kind, inputs.dataAssetId);
     }
-  }
-
-  /**
-   * Whether the asset is attached to the target before this resource attaches it. An asset
-   * this process created cannot be (no call needed); otherwise capsule search says.
-   */
-  async function alreadyAttached(inputs: CapsuleAttachmentInputs): Promise<boolean> {
-    if (rt.recovery.createdHere(inputs.dataAssetId)) return false;
-    const { kind, targetId } = targetOf(inputs);
-    const users = await rt.attachments.targetsUsing(kind, inputs.dataAssetId);
-    return users?.has(targetId) ?? false;
   }
 
   /** Refresh: whether the attachment is still there (capsule search), with its stored details. */
@@ -87,13 +91,16 @@ export function createCapsuleAttachmentProvider(rt: ProviderRuntime) {
     const attached = await rt.attachments.isAttached(kind, targetId, assetId);
     // Gone: detached by hand or by another stack, or the capsule or the asset was deleted.
     if (attached === false) return { id: "", props: {} };
-    // Without capsule search (an older deployment), only the capsule and the asset can be checked.
+    const old = resource.withFallbacks(stored);
+    // Listed by capsule search: the asset exists too. Its object is read only when the state
+    // lacks what it gives (older state), or without capsule search (an older deployment),
+    // where only the capsule and the asset can be checked.
+    const needsAsset = !attached || !old.mount || stored.external === undefined;
     const [target, asset] = await Promise.all([
       attached || rt.client.findComputeTarget(kind, targetId),
-      rt.client.findDataAsset(assetId),
+      needsAsset ? rt.client.findDataAsset(assetId) : undefined,
     ]);
-    if (!target || !asset) return { id: "", props: {} };
-    const old = resource.withFallbacks(stored);
+    if (!target || (needsAsset && !asset)) return { id: "", props: {} };
     const outs = resource.refreshed(
       {
         ...stored,
@@ -103,10 +110,10 @@ export function createCapsuleAttachmentProvider(rt: ProviderRuntime) {
       },
       {
         kind,
-        mount: old.mount || asset.mount,
+        mount: old.mount || asset!.mount,
         ready: stored.ready === undefined ? true : old.ready,
         external:
-          stored.external === undefined ? (asset.sourceBucket?.external ?? false) : old.external,
+          stored.external === undefined ? (asset!.sourceBucket?.external ?? false) : old.external,
         foundAttached: old.foundAttached,
       },
     );
@@ -130,14 +137,7 @@ export function createCapsuleAttachmentProvider(rt: ProviderRuntime) {
       const inputs = parseChecked(news);
       const { kind, targetId } = targetOf(inputs);
       const id = attachmentId(kind, targetId, inputs.dataAssetId);
-      const found = await alreadyAttached(inputs);
-      if (found) {
-        console.error(
-          `pulumi-codeocean: data asset ${inputs.dataAssetId} was already attached to ${kind} ${targetId} before this stack attached it (by another stack, or in the web UI). ` +
-            "It is recorded as found attached (output foundAttached): destroying this resource will leave it attached, so whoever attached it first keeps it.",
-        );
-      }
-      return { id, outs: await attach(inputs, id, news[PROVIDER_KEY], found) };
+      return { id, outs: await attach(inputs, id, news[PROVIDER_KEY], undefined) };
     },
 
     async read(id: string, stored: Props): Promise<{ id: string; props: Props; inputs?: Props }> {

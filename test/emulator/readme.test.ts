@@ -47,6 +47,7 @@ const ADMIN_CALLS: Record<keyof EmulatorAdmin, true> = {
   assets: true,
   asset: true,
   updateAsset: true,
+  importAssets: true,
   removeAsset: true,
   permissions: true,
   setPermissions: true,

@@ -75,7 +75,11 @@ const CALLS = {
     op: "CapsuleAttachment.delete",
     schema: false,
   },
-  "get capsule": { route: "GET /capsules/:id", op: "CapsuleAttachment.read", schema: true },
+  "capsule search": {
+    route: "POST /capsules/search",
+    op: "CapsuleAttachment.read",
+    schema: true,
+  },
   "share POST": {
     route: "POST /data_assets/:id/permissions",
     op: "DataAsset.create (permissions)",
@@ -326,7 +330,7 @@ const SCENARIOS: Record<CallName, (name: string, known: Known) => Promise<Scenar
     };
   },
 
-  async "get capsule"(name, known) {
+  async "capsule search"(name, known) {
     const { inputs } = await attachment(name, known);
     const att = await ca.create(inputs);
     known.attachments.add(att.id);

@@ -268,14 +268,24 @@ describe("capsule attachments", () => {
     await quick("destroy asset", da.delete(att.asset.id, att.asset.outs));
   });
 
-  it("detached by hand: undetectable by refresh (documented), destroy still succeeds", async () => {
+  it("detached by hand: refresh sees it by capsule search (confirmed) and drops it; destroy still succeeds", async () => {
     const att = await attached(SEED_IDS.capsule, "att-detached");
     const c = fastClient(emu.current);
     await c.detachDataAssets("capsule", SEED_IDS.capsule, [att.asset.id]);
     c.close();
     expect(admin().attachments()).toEqual([]);
-    // Code Ocean cannot list a capsule's attachments: refresh keeps it.
+    admin().clearJournal();
+    expect((await quick("refresh", ca.read(att.id, att.outs))).id).toBe("");
+    // Not listed once, then a second look (live and archived capsules) confirms it.
+    expect(admin().counts()["POST /capsules/search"]).toBe(3);
+    await quick("destroy", ca.delete(att.id));
+  });
+
+  it("attached still: refresh keeps it with one capsule search", async () => {
+    const att = await attached(SEED_IDS.capsule, "att-kept");
+    admin().clearJournal();
     expect((await quick("refresh", ca.read(att.id, att.outs))).id).toBe(att.id);
+    expect(admin().counts()).toEqual({ "POST /capsules/search": 1 });
     await quick("destroy", ca.delete(att.id));
   });
 });

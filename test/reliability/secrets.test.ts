@@ -187,8 +187,8 @@ describe("errors whose server message echoes the URL, the Authorization header a
       async () => ca.delete(`capsule:${SEED_IDS.capsule}:${SEED_IDS.computation}`),
     ],
     [
-      "refresh of an attachment (GET capsule 500)",
-      "GET /capsules/:id",
+      "refresh of an attachment (capsule search 500)",
+      "POST /capsules/search",
       500,
       async () => ca.read(`capsule:${SEED_IDS.capsule}:${SEED_IDS.computation}`, {}),
     ],
