@@ -68,16 +68,27 @@ function info(a: DataAsset): DataAssetInfo {
 /** The program's stack config, as the host hands it to `configure`. */
 const stackConfig: ConfigSource = { get: (key) => pulumi.runtime.getConfig(key) };
 
-/** The program's one runtime and query cache, rebuilt when the configuration changes. */
+/**
+ * The program's one runtime and query cache, rebuilt when the configuration changes or a new
+ * program run begins: an Automation API process runs the program many times, and each run
+ * (each preview or up) must ask Code Ocean afresh. A run is told by its resource monitor,
+ * which the SDK creates anew for each.
+ */
 let current:
-  | { fingerprint: string; runtime: ProviderRuntime; answers: Map<string, Promise<unknown>> }
+  | {
+      fingerprint: string;
+      run: unknown;
+      runtime: ProviderRuntime;
+      answers: Map<string, Promise<unknown>>;
+    }
   | undefined;
 
 function session() {
   const fingerprint = configFingerprint(stackConfig);
-  if (current?.fingerprint !== fingerprint) {
+  const run = pulumi.runtime.getMonitor?.();
+  if (current?.fingerprint !== fingerprint || current.run !== run) {
     current?.runtime.close();
-    current = { fingerprint, runtime: new ProviderRuntime(stackConfig), answers: new Map() };
+    current = { fingerprint, run, runtime: new ProviderRuntime(stackConfig), answers: new Map() };
   }
   return current;
 }

@@ -9,7 +9,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { DEFAULT_EMULATOR_TOKEN, RunningEmulator, startEmulator } from "../../emulator";
+import { DEFAULT_EMULATOR_TOKEN, RunningEmulator, SEED_IDS, startEmulator } from "../../emulator";
 import { eventually } from "../helpers/emulator";
 import { TestStack, describeWithEngine, newStack } from "../helpers/engine";
 import { alive, processesIn, signal } from "../helpers/processes";
@@ -287,5 +287,134 @@ describeWithEngine("edges: a rotated token", () => {
     const destroy = await t.stack.destroy({ runProgram: true });
     expect(destroy.summary.result).toBe("succeeded");
     expect(liveAssets(emu, "rotated-")).toEqual([]);
+  });
+});
+
+describeWithEngine("edges: hostile pages end, and a foreign odd asset breaks nothing", () => {
+  let emu: RunningEmulator;
+  let t: TestStack;
+  let lookupError = "";
+  beforeAll(async () => {
+    emu = await startEmulator({ port: 0, readyAfterMs: 100 });
+    emu.admin.seed({
+      customMetadata: {
+        fields: [{ name: "modality", type: "string", multiple: true }],
+        categories: [],
+      },
+    });
+    t = await newStack(
+      "edges-pages",
+      async () => {
+        for (let i = 0; i < 3; i++) {
+          new codeocean.DataAsset(`paged-${i}`, {
+            name: `paged-${i}`,
+            mount: `paged-${i}`,
+            customMetadata: { modality: ["ephys", "imaging"] },
+            source: { aws: { bucket: "acme-rna-reads", prefix: `paged/${i}/` } },
+          });
+        }
+        try {
+          await codeocean.searchDataAssets({ tags: ["shared"] });
+        } catch (e) {
+          lookupError = String(e);
+        }
+        return {};
+      },
+      emu,
+    );
+    await t.stack.up();
+  }, 120_000);
+  afterAll(async () => {
+    await t?.destroyAndCleanup().catch(() => undefined);
+    await emu?.stop();
+  }, 120_000);
+
+  it("a search that repeats its page token, or answers empty pages, ends with an error naming it", async () => {
+    for (const kind of ["page-repeat-token", "page-empty"] as const) {
+      emu.admin.setFaults([{ route: "POST /data_assets/search", kind }]);
+      emu.admin.clearJournal();
+      lookupError = "";
+      await t.stack.preview();
+      emu.admin.clearFaults();
+      expect(lookupError).toMatch(
+        /did not end: page \d+ (gave a next_token it had already given|was empty although it says there are more results)/,
+      );
+      expect(lookupError).toMatch(/search for data assets \(query "tag:\\"shared\\""/);
+      // Bounded: the loop stops at the first page that makes no progress.
+      expect(emu.admin.counts()["POST /data_assets/search"]).toBeLessThanOrEqual(3);
+    }
+  });
+
+  it("a refresh beside another team's archived asset with a multi-valued value reads every asset; list values round-trip", async () => {
+    emu.admin.importAssets([
+      {
+        name: "other team's asset",
+        archived: true,
+        owner: "0f7e2d1c-aaaa-4bbb-8ccc-other0team001",
+        custom_metadata: { modality: ["ephys", "fmri"], weird: { nested: true } },
+      },
+    ]);
+    const refresh = await t.stack.refresh();
+    expect(refresh.summary.result).toBe("succeeded");
+    const preview = await t.stack.preview();
+    expect(preview.changeSummary).toEqual({ same: 4 });
+    for (const a of liveAssets(emu, "paged-"))
+      expect(a.custom_metadata).toEqual({ modality: ["ephys", "imaging"] });
+  });
+});
+
+describeWithEngine("edges: two stacks, one attachment", () => {
+  let emu: RunningEmulator;
+  let shared: string;
+  let first: TestStack;
+  let second: TestStack;
+  const attachProgram = () => async () => {
+    new codeocean.CapsuleAttachment("reference", {
+      capsuleId: SEED_IDS.capsule,
+      dataAssetId: shared,
+      mount: "reference",
+    });
+    return {};
+  };
+  const attached = () =>
+    emu.admin.attachments().filter((a) => a.assetId === shared && a.targetId === SEED_IDS.capsule);
+  beforeAll(async () => {
+    emu = await startEmulator({ port: 0, readyAfterMs: 50, attachReadyAfterMs: 50 });
+    [shared] = emu.admin.importAssets([{ name: "shared reference", mount: "reference" }]);
+    first = await newStack("edges-first", attachProgram(), emu);
+    second = await newStack("edges-second", attachProgram(), emu);
+  }, 120_000);
+  afterAll(async () => {
+    await first?.destroyAndCleanup().catch(() => undefined);
+    await second?.destroyAndCleanup().catch(() => undefined);
+    await emu?.stop();
+  }, 120_000);
+
+  it("the second stack finds it attached and says so; destroying it leaves the first stack's attachment", async () => {
+    await first.stack.up();
+    const up = await second.stack.up();
+    expect(up.stdout + up.stderr).toMatch(
+      /was already attached to capsule .* before this stack attached it/,
+    );
+    const outputs = (await second.stack.exportStack()).deployment.resources.find(
+      (r: { urn: string }) => r.urn.endsWith("::reference"),
+    ).outputs;
+    expect(outputs.foundAttached).toBe(true);
+    const destroy = await second.stack.destroy();
+    expect(destroy.stdout + destroy.stderr).toMatch(/left data asset .* attached to capsule/);
+    expect(attached()).toHaveLength(1);
+    const refresh = await first.stack.refresh();
+    expect(refresh.summary.resourceChanges).toEqual({ same: 2 });
+  });
+
+  it("when the first stack detaches it, the second stack's refresh sees the loss and its up attaches it again", async () => {
+    await second.stack.up();
+    await first.stack.destroy();
+    expect(attached()).toHaveLength(0);
+    await second.stack.refresh();
+    const preview = await second.stack.preview();
+    expect(preview.changeSummary).toMatchObject({ create: 1 });
+    await second.stack.up();
+    expect(attached()).toHaveLength(1);
   });
 });

@@ -695,6 +695,102 @@ describe("compound faults while reconciling an ambiguous create", () => {
   });
 });
 
+// ---------------------------------------------------------------------------------------
+// A 404 that is not the truth, and searches that do not end
+
+describe("fault rows: a transient 404 and hostile pages", () => {
+  const once404 = (route: string): FaultRule => ({
+    route,
+    kind: "status",
+    status: 404,
+    message: "data asset not found",
+    times: 1,
+  });
+  const statusOf = (id: string) => admin().asset(id);
+
+  it("readiness GET × 404 once (not visible yet): the create keeps waiting and succeeds", async () => {
+    const known: Known = { assets: new Set(), attachments: new Set() };
+    admin().setFaults([once404("GET /data_assets/:id")]);
+    const created = await da.create(await checkedAsset("lagging-404"));
+    admin().clearFaults();
+    known.assets.add(created.id);
+    expect(created.outs.state).toBe("ready");
+    expect(admin().counts()["GET /data_assets/:id"]).toBeGreaterThanOrEqual(2);
+    expect(invariantViolations(emu.current, known)).toEqual([]);
+  });
+
+  it("refresh GET × 404 once: a second look finds the asset, which stays in the stack", async () => {
+    const known: Known = { assets: new Set(), attachments: new Set() };
+    const a = await liveAsset("refresh-404", known);
+    admin().setFaults([once404("GET /data_assets/:id")]);
+    const read = await da.read(a.id, a.outs);
+    admin().clearFaults();
+    expect(read.id).toBe(a.id);
+  });
+
+  it("archive × 404 once: confirmed by a GET, sent again, and the asset is archived", async () => {
+    const known: Known = { assets: new Set(), attachments: new Set() };
+    const a = await liveAsset("archive-404", known);
+    admin().setFaults([once404("PATCH /data_assets/:id/archive")]);
+    await da.delete(a.id, a.outs);
+    admin().clearFaults();
+    expect(statusOf(a.id)?.archived).toBe(true);
+    expect(admin().counts()["PATCH /data_assets/:id/archive"]).toBe(2);
+  });
+
+  it("delete × 404 once: confirmed by a GET, sent again, and the asset is deleted", async () => {
+    const known: Known = { assets: new Set(), attachments: new Set() };
+    const a = await liveAsset("delete-404", known, { onDelete: "delete" });
+    admin().setFaults([once404("DELETE /data_assets/:id")]);
+    await da.delete(a.id, { ...a.outs, onDelete: "delete" });
+    admin().clearFaults();
+    expect(statusOf(a.id)).toBeUndefined();
+    expect(admin().counts()["DELETE /data_assets/:id"]).toBe(2);
+  });
+
+  it("archive × 404 always while the asset exists: an error, never a success that leaves it live", async () => {
+    const known: Known = { assets: new Set(), attachments: new Set() };
+    const a = await liveAsset("archive-404-always", known);
+    admin().setFaults([{ ...once404("PATCH /data_assets/:id/archive"), times: 10 }]);
+    const result = await settle(da.delete(a.id, a.outs));
+    admin().clearFaults();
+    expect(result.ok).toBe(false);
+    expect(String((result as { error: unknown }).error)).toMatch(
+      /answered 404 to PATCH .* twice, although GET shows the asset exists\. Nothing was changed/,
+    );
+    expect(statusOf(a.id)?.archived).toBe(false);
+  });
+
+  it.each(["page-repeat-token", "page-empty"] as const)(
+    "search × %s: the create's search for a leftover ends with an error naming it; nothing is created",
+    async (kind) => {
+      admin().setFaults([{ route: "POST /data_assets/search", kind }]);
+      const result = await settle(da.create(await checkedAsset(`paged-${kind}`)));
+      admin().clearFaults();
+      expect(result.ok).toBe(false);
+      expect(String((result as { error: unknown }).error)).toMatch(
+        /search for data assets \(query "name:\\"paged-.*\\"".*did not end: page 1/s,
+      );
+      expect(admin().counts()["POST /data_assets/search"]).toBe(1);
+      expect(admin().counts()["POST /data_assets"] ?? 0).toBe(0);
+    },
+  );
+
+  it.each(["page-repeat-token", "page-empty"] as const)(
+    "search × %s: a refresh's archived lookup ends with an error naming it",
+    async (kind) => {
+      const known: Known = { assets: new Set(), attachments: new Set() };
+      const a = await liveAsset(`refresh-${kind}`, known);
+      admin().clearJournal();
+      admin().setFaults([{ route: "POST /data_assets/search", kind }]);
+      const result = await settle(da.read(a.id, a.outs));
+      admin().clearFaults();
+      expect(String((result as { error: unknown }).error)).toMatch(/did not end: page 1/);
+      expect(admin().counts()["POST /data_assets/search"]).toBe(1);
+    },
+  );
+});
+
 afterAll(() => {
   const columns = [...faultNames, ...new Set(exhaustion.map((c) => c.fault))];
   const all = [...matrix, ...exhaustion];
