@@ -34,6 +34,10 @@ export const CONFIG_KEYS = {
     key: "codeocean:takeOverWindowSeconds",
     env: "CODEOCEAN_TAKE_OVER_WINDOW_SECONDS",
   },
+  skipCredentialsValidation: {
+    key: "codeocean:skipCredentialsValidation",
+    env: "CODEOCEAN_SKIP_CREDENTIALS_VALIDATION",
+  },
 } as const;
 
 export interface ProviderSettings {
@@ -146,4 +150,13 @@ export function configFingerprint(stack?: ConfigSource, env: Env = process.env):
 /** Domain and token are present (optional remote checks at preview run only then). */
 export function isConfigured(stack?: ConfigSource, env: Env = process.env): boolean {
   return lookup("domain", stack, env) !== undefined && lookup("token", stack, env) !== undefined;
+}
+
+/**
+ * `codeocean:skipCredentialsValidation`: previews (checks) make no call to validate the
+ * credentials and accept a missing domain or token, for offline previews (as pulumi-aws's
+ * skipCredentialsValidation). Read apart from the settings, which need domain and token.
+ */
+export function skipsCredentialsValidation(stack?: ConfigSource, env: Env = process.env): boolean {
+  return /^(1|true|yes)$/i.test(lookup("skipCredentialsValidation", stack, env) ?? "");
 }

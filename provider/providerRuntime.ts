@@ -19,6 +19,7 @@ import {
   isConfigured,
   loadSettings,
   ProviderSettings,
+  skipsCredentialsValidation,
 } from "./config";
 import { ArchivedIndex } from "./resources/archivedIndex";
 import { AttachmentIndex } from "./resources/attachmentIndex";
@@ -48,6 +49,8 @@ export class ProviderRuntime {
   readonly settings: ProviderSettings | undefined;
   /** Domain and token are given (optional remote checks at preview run only then). */
   readonly configured: boolean;
+  /** Checks at preview make no call for the credentials, and accept a missing domain or token. */
+  readonly offlinePreview: boolean;
   readonly schedules: { asset: PollSchedule; attach: PollSchedule };
   /** What similar assets took to become ready in this process (see ReadinessEstimate). */
   readonly readiness = new ReadinessEstimate();
@@ -65,6 +68,7 @@ export class ProviderRuntime {
   private readonly configError: unknown;
   private built: CodeOceanClient | undefined;
   private metadataSchema: Promise<CustomMetadataField[] | undefined> | undefined;
+  private credentials: Promise<void> | undefined;
   private readonly queues = new Map<string, AttachQueue>();
   private plannedCreates = 0;
   private createsStarted = 0;
@@ -79,6 +83,7 @@ export class ProviderRuntime {
     }
     this.settings = settings;
     this.configured = isConfigured(config, env);
+    this.offlinePreview = skipsCredentialsValidation(config, env);
     this.recovery = new CreateRecovery(
       () => this.client,
       settings?.takeOverWindowSeconds ?? DEFAULT_SETTINGS.takeOverWindowSeconds,
@@ -116,6 +121,35 @@ export class ProviderRuntime {
       );
     }
     return this.built;
+  }
+
+  /**
+   * A preview must not pass with a wrong token or no domain and fail only at `up` (a green CI
+   * check that lies): the first check of a run validates the configuration with one cheap
+   * call, `GET /custom_metadata`, whose answer the metadata checks then reuse. One call per
+   * provider process, not per resource. `codeocean:skipCredentialsValidation` turns it off
+   * for offline previews.
+   */
+  checkCredentials(): Promise<void> {
+    if (this.offlinePreview) return Promise.resolve();
+    this.credentials ??= (async () => {
+      if (!this.settings) {
+        throw new ConfigurationError(
+          `${(this.configError as Error).message} (To preview without Code Ocean, set codeocean:skipCredentialsValidation to true.)`,
+        );
+      }
+      const schema = this.client.getCustomMetadataSchema();
+      try {
+        this.metadataSchema = Promise.resolve(await schema);
+      } catch (error) {
+        throw new ConfigurationError(
+          `pulumi-codeocean could not reach Code Ocean with this configuration (codeocean:domain ${this.settings.domain}), so this preview would not tell you whether \`pulumi up\` can work: ${error instanceof Error ? error.message : String(error)} ` +
+            "To preview without Code Ocean (offline, or in CI without the token), set codeocean:skipCredentialsValidation to true.",
+        );
+      }
+    })();
+    // Kept, failed or not: every resource's check gets the same answer from one call.
+    return this.credentials;
   }
 
   /** The deployment's custom-metadata schema, fetched once; undefined (with one note) if unreachable. */

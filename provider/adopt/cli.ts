@@ -11,12 +11,13 @@ import { parseArgs } from "util";
 import { AuthenticationError, CodeOceanError } from "../api/errors";
 import { redact } from "../api/redact";
 import { CONFIG_KEYS } from "../config";
+import { ON_DELETE } from "../resources/dataAssetSchema";
 import { ProviderRuntime } from "../providerRuntime";
 import { VERSION } from "../version";
 import { collectAssets, Selection } from "./collect";
 import { generateModule } from "./generate";
 
-export const USAGE = `Usage: codeocean-adopt [--query Q] [--tag T]... [--include-archived] [--out FILE]
+export const USAGE = `Usage: codeocean-adopt [--query Q] [--tag T]... [--include-archived] [--on-delete WHAT] [--out FILE]
 
 Writes a TypeScript module that declares one pulumi-codeocean DataAsset per Code Ocean
 data asset the search finds, each with adoptExistingId and the asset's current name,
@@ -27,6 +28,9 @@ Options:
   --query Q           Code Ocean search syntax, e.g. 'name:"RNA reads"' or reads
   --tag T             only assets with tag T; repeat it for assets with every tag given
   --include-archived  archived assets too (only live ones otherwise)
+  --on-delete WHAT    what \`pulumi destroy\` does to each asset: archive (the provider's
+                      default), retain (leave it as it is) or delete; written on every asset
+                      when given
   --out FILE          write the module to FILE instead of standard output
   -h, --help          print this text
 
@@ -51,6 +55,7 @@ interface Parsed {
   help: boolean;
   selection: Selection;
   out?: string;
+  onDelete?: "archive" | "retain" | "delete";
   /** The options that chose the assets, normalized (the header echoes them). */
   argv: string[];
 }
@@ -66,6 +71,7 @@ export function parseCommandLine(args: string[]): Parsed {
         query: { type: "string" },
         tag: { type: "string", multiple: true },
         "include-archived": { type: "boolean" },
+        "on-delete": { type: "string" },
         out: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
@@ -78,14 +84,21 @@ export function parseCommandLine(args: string[]): Parsed {
   if (values.out === "") throw new UsageError("--out needs a file name");
   const query = values.query?.trim() || undefined;
   const includeArchived = values["include-archived"] ?? false;
+  const onDelete = values["on-delete"];
+  if (onDelete !== undefined && !ON_DELETE.includes(onDelete as (typeof ON_DELETE)[number]))
+    throw new UsageError(
+      `--on-delete must be archive, retain or delete (got ${JSON.stringify(onDelete)})`,
+    );
   return {
     help: values.help ?? false,
     selection: { query, tags, includeArchived },
     out: values.out,
+    onDelete: onDelete as Parsed["onDelete"],
     argv: [
       ...(query ? ["--query", query] : []),
       ...tags.flatMap((t) => ["--tag", t]),
       ...(includeArchived ? ["--include-archived"] : []),
+      ...(onDelete ? ["--on-delete", onDelete] : []),
     ],
   };
 }
@@ -135,7 +148,11 @@ export async function main(args: string[], env: Env, io: Io): Promise<number> {
       say(`no data assets matched (${describeSelection(parsed.selection)}). Nothing written.`);
       return 1;
     }
-    const text = generateModule(assets, { argv: parsed.argv, version: VERSION });
+    const text = generateModule(assets, {
+      argv: parsed.argv,
+      version: VERSION,
+      onDelete: parsed.onDelete,
+    });
     if (parsed.out) {
       const out = path.resolve(parsed.out);
       const tmp = `${out}.${process.pid}.tmp`;

@@ -31,6 +31,8 @@ export interface GenerateOptions {
   argv: readonly string[];
   /** The pulumi-codeocean version that wrote the file. */
   version: string;
+  /** What `pulumi destroy` does to every asset, when chosen (`--on-delete`); the provider's default otherwise. */
+  onDelete?: "archive" | "retain" | "delete";
 }
 
 /** Assets with their resource names, sorted by name, then id. */
@@ -50,7 +52,7 @@ export function generateModule(assets: readonly AdoptedAsset[], options: Generat
   const table = obj(
     named.map(({ name, asset }, i) => ({
       key: name,
-      value: declaration(asset),
+      value: declaration(asset, options.onDelete),
       comments: describe(asset),
       blankBefore: i > 0,
     })),
@@ -104,7 +106,7 @@ function metadataLiteral(v: MetadataValue): Literal {
 }
 
 /** One asset's inputs: defaults (empty description, tags, metadata; live) are left out. */
-function declaration(a: AdoptedAsset): Literal {
+function declaration(a: AdoptedAsset, onDelete: GenerateOptions["onDelete"]): Literal {
   const entries: Entry[] = [
     { key: "adoptExistingId", value: str(a.id) },
     { key: "name", value: str(a.name) },
@@ -140,6 +142,7 @@ function declaration(a: AdoptedAsset): Literal {
   // Code Ocean takes sharing only from a ready asset, and a draft or failed one would keep
   // the first `up` waiting for a readiness that may never come.
   if (a.state !== "ready") entries.push({ key: "waitForReady", value: bool(false) });
+  if (onDelete) entries.push({ key: "onDelete", value: str(onDelete) });
   return obj(entries, true);
 }
 
@@ -197,8 +200,8 @@ function header(assets: AdoptedAsset[], o: GenerateOptions): string[] {
     '  import { adoptedDataAssets } from "./<this file>";',
     "  const assets = adoptedDataAssets(); // or adoptedDataAssets({ protect: true })",
     "",
-    "The first `pulumi up` adopts every asset and creates none; it sets each asset's sharing",
-    "to what it already is. The next `pulumi preview` shows no change. Each asset is declared",
+    "The first `pulumi up` adopts every asset, creates none and changes nothing (it reads each",
+    "asset's sharing and finds it as declared). The next `pulumi preview` shows no change. Each asset is declared",
     "as Code Ocean showed it: name, mount, description, tags, custom metadata, archived, and",
     "its sharing (permissions, without the owner's own entry). From now on the provider owns",
     "these: an edit in the web UI shows as drift, and the next `up` puts the declared value back.",
@@ -210,8 +213,20 @@ function header(assets: AdoptedAsset[], o: GenerateOptions): string[] {
     "  reproduced (the bucket import, the run of a result asset, the parts of a combined",
     "  asset); setting a `source` later replaces the asset.",
     "- permissions.shareAssets: Code Ocean does not report it; the default (false) stands.",
-    '- Provider settings: onDelete defaults to "archive", so `pulumi destroy` archives these',
-    '  assets; set onDelete: "retain" on those it must leave alone.',
+    ...(o.onDelete
+      ? [
+          `- Provider settings: onDelete is "${o.onDelete}" on every asset (--on-delete), so`,
+          o.onDelete === "retain"
+            ? "  `pulumi destroy` leaves these assets as they are."
+            : o.onDelete === "delete"
+              ? "  `pulumi destroy` archives, then permanently deletes these assets."
+              : "  `pulumi destroy` archives these assets.",
+        ]
+      : [
+          '- Provider settings: onDelete defaults to "archive", so `pulumi destroy` archives these',
+          '  assets; set onDelete: "retain" on those it must leave alone (or regenerate with',
+          "  --on-delete retain).",
+        ]),
   ];
   return ["/**", ...text.map((l) => (l ? ` * ${l}` : " *")), " */"];
 }

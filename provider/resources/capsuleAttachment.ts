@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { capsuleAttachmentResource, CapsuleAttachmentOutputs } from "./capsuleAttachmentSchema";
 import { OutputProperties, registeredKeys } from "./fields";
+import { DataAsset } from "./dataAsset";
 import { withoutStackCaptures } from "./register";
 import { runtimeShim } from "./shim";
 
@@ -14,7 +15,11 @@ export interface CapsuleAttachmentArgs {
   pipelineId?: pulumi.Input<string>;
   /** The data asset to attach, typically `someDataAsset.id`. Changing it replaces. */
   dataAssetId: pulumi.Input<string>;
-  /** Folder under `/data` in the capsule. Default: the data asset's own mount. Changing it replaces. */
+  /**
+   * Folder under `/data` in the capsule. Default: the data asset's own mount — followed when it
+   * changes, for a `DataAsset` of this program (the attachment is replaced with it, which the
+   * preview shows). Changing it replaces.
+   */
   mount?: pulumi.Input<string>;
   /** Wait until Code Ocean reports the mount ready. Default `true`. */
   waitForReady?: pulumi.Input<boolean>;
@@ -42,7 +47,7 @@ export class CapsuleAttachment extends pulumi.dynamic.Resource {
       super(
         capsuleAttachmentShim,
         name,
-        { ...INPUT_KEYS, ...args, ...OUTPUT_KEYS },
+        { ...INPUT_KEYS, ...args, ...followAssetMount(args), ...OUTPUT_KEYS },
         opts,
         "codeocean",
         "CapsuleAttachment",
@@ -54,3 +59,19 @@ export class CapsuleAttachment extends pulumi.dynamic.Resource {
 }
 
 const { inputs: INPUT_KEYS, outputs: OUTPUT_KEYS } = registeredKeys(capsuleAttachmentResource);
+
+/**
+ * Without a mount of its own, an attachment sits at its asset's mount — as it was when it was
+ * attached: Code Ocean keeps that folder when the asset's mount changes later. For an asset
+ * declared in this program (`dataAssetId: someDataAsset.id`), the attachment takes the asset's
+ * mount as its own, so a change of it replaces the attachment at the new folder, and the
+ * preview shows that. (For an id from elsewhere, the mount at attach time stands.)
+ */
+function followAssetMount(args: CapsuleAttachmentArgs | undefined): {
+  mount?: pulumi.Input<string>;
+} {
+  if (!args || args.mount !== undefined || !pulumi.Output.isInstance(args.dataAssetId)) return {};
+  const resources = [...(args.dataAssetId as unknown as { resources(): Set<unknown> }).resources()];
+  const assets = resources.filter((r): r is DataAsset => r instanceof DataAsset);
+  return assets.length === 1 && resources.length === 1 ? { mount: assets[0].mount } : {};
+}

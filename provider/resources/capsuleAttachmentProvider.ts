@@ -125,6 +125,7 @@ export function createCapsuleAttachmentProvider(rt: ProviderRuntime) {
       const { [PROVIDER_KEY]: provider, ...raw } = news;
       const result = validate(resource.schema, raw);
       if (!result.ok) return { inputs: news, failures: result.failures };
+      await rt.checkCredentials();
       return { inputs: withProvider(result.value as Props, provider), failures: [] };
     },
 

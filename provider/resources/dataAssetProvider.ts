@@ -36,6 +36,14 @@ function parseChecked(news: Props): DataAssetInputs {
 
 const props = (outs: DataAssetOutputs) => outs as unknown as Props;
 
+/** The sharing a removed `permissions` block leaves: the owner's own access, nothing else. */
+const REVOKED: DataAssetPermissions = {
+  users: [],
+  groups: [],
+  everyone: "none",
+  shareAssets: false,
+};
+
 export function createDataAssetProvider(rt: ProviderRuntime) {
   /** Everything after Code Ocean accepted the asset: a failure must carry its id. */
   async function guarded<T>(
@@ -51,15 +59,23 @@ export function createDataAssetProvider(rt: ProviderRuntime) {
     }
   }
 
-  /** Sets the declared sharing when it differs from `current`; the sharing now in force. */
+  /**
+   * Sets the declared sharing when it differs from `current` (the sharing the stack manages
+   * now, or null); the sharing now managed. A `permissions` block removed from a declaration
+   * revokes what it granted — owner only, nobody else — which is what the preview shows
+   * (`- permissions …`): the preview and the effect agree, and a removed block never leaves
+   * pre-publication data shared. Never declared: the endpoints are never called.
+   */
   async function applyPermissions(
     id: string,
     inputs: DataAssetInputs,
     current: DataAssetPermissions | null,
   ): Promise<DataAssetPermissions | null> {
     const declared = storedPermissions(inputs.permissions);
-    // Not declared: the provider leaves sharing alone and never calls the endpoints.
-    if (!declared) return null;
+    if (!declared) {
+      if (current) await rt.client.setPermissions(id, REVOKED);
+      return null;
+    }
     if (!current || !resource.fields.permissions.same(current, declared))
       await rt.client.setPermissions(id, declared);
     return declared;
@@ -87,14 +103,17 @@ export function createDataAssetProvider(rt: ProviderRuntime) {
         rt.notePlannedCreate();
         rt.recovery.notePlanned(inputs.name);
       }
+      await rt.checkCredentials();
       const failures: CheckFailure[] = [];
       const metadata = inputs.customMetadata;
-      // Only new or changed metadata is checked remotely, so an unchanged stack previews with no API call.
+      // Only new or changed metadata is checked remotely (with the schema the credentials
+      // check fetched), so an unchanged stack previews with that one call.
       if (
         Object.keys(metadata).length &&
         !sameValue(metadata, olds.customMetadata ?? {}) &&
         !containsUnknown(metadata) &&
-        rt.configured
+        rt.configured &&
+        !rt.offlinePreview
       ) {
         const fields = await rt.customMetadataSchema();
         if (fields) failures.push(...validateCustomMetadata(metadata, fields));
@@ -160,7 +179,14 @@ export function createDataAssetProvider(rt: ProviderRuntime) {
             (a) => (last = a),
           );
         }
-        permissions = await applyPermissions(asset.id, inputs, null);
+        // An adopted asset already has a sharing: post only what differs from it (a module
+        // from codeocean-adopt declares each asset's sharing as it is: no call at all).
+        const declared = storedPermissions(inputs.permissions);
+        const current =
+          inputs.adoptExistingId && declared
+            ? effectivePermissions(await client.getPermissions(asset.id), last, declared)
+            : null;
+        permissions = await applyPermissions(asset.id, inputs, current);
         archived = await applyArchived(asset.id, inputs, archived);
       });
       return { id: asset.id, outs: props(outputs()) };

@@ -215,6 +215,10 @@ function defineResource<Remote, F extends Fields<Remote>>(
       return [k, parsed.success ? f.stored(parsed.data) : null];
     }),
   );
+  /** Optional inputs without a default: check leaves them out when not given. */
+  const withoutDefault = new Set(
+    shown.filter(([, f]) => f.schema.safeParse(undefined).data === undefined).map(([k]) => k),
+  );
   const fallback = (k: string, f: AnyField<Remote>) =>
     f.kind === "output" ? f.fallback : absent.get(k);
 
@@ -280,8 +284,11 @@ function defineResource<Remote, F extends Fields<Remote>>(
       const values = outs as Record<string, unknown>;
       const mirror: Record<string, unknown> = {};
       for (const [k] of shown) {
-        // An input left out means the same as its absent form (null, "").
-        if (values[k] !== null && values[k] !== "") mirror[k] = values[k];
+        // The inputs as check returns them: a default (an empty description) is there; an
+        // optional input without one (target, adoptExistingId) is left out in its absent form.
+        if (values[k] === undefined) continue;
+        if (withoutDefault.has(k) && sameValue(values[k], absent.get(k))) continue;
+        mirror[k] = values[k];
       }
       return mirror;
     },

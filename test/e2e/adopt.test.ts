@@ -177,8 +177,9 @@ describeWithEngine("codeocean-adopt through the Pulumi engine", () => {
     expect(up.outputs.count.value).toBe(50);
     const writes = writeCalls(emu.admin.counts());
     expect(writes["POST /data_assets"] ?? 0).toBe(0);
-    // The only writes: each asset's sharing, set to what it already was.
-    expect(writes).toEqual({ "POST /data_assets/:id/permissions": 50 });
+    // No write at all: each adopted asset's sharing is read and found as declared.
+    expect(writes).toEqual({});
+    expect(emu.admin.counts()["GET /data_assets/:id/permissions"]).toBe(50);
     expect(emu.admin.assets().map((a) => ({ ...a, last_used: 0 }))).toEqual(before);
     const after = ids.map((id) => emu.admin.permissions(id));
     expect(after.map(listed)).toEqual(sharing.map(listed));

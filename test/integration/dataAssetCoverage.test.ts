@@ -204,18 +204,18 @@ describe("permissions", () => {
     });
   });
 
-  it("removing permissions from the declaration: no sharing call, output null, sharing left alone", async () => {
+  it("removing permissions from the declaration revokes what it granted (what the preview shows): one sharing call, owner only, output null", async () => {
     const { id, outs } = await createReady({ permissions: SHARING });
     const news = await checked(declared());
     expect(await p.diff(id, outs, news)).toMatchObject({ changes: true, replaces: [] });
     admin().clearJournal();
     const { outs: after } = await p.update(id, outs, news);
-    expect(routes().filter((r) => r.includes("permissions"))).toEqual([]);
-    expect(writesOf(counts())).toEqual({});
+    expect(writesOf(counts())).toEqual({ [PERMISSIONS_POST]: 1 });
     expect(after.permissions).toBeNull();
-    expect(admin().permissions(id)?.users).toContainEqual({
-      email: "ada@acme.org",
-      role: "viewer",
+    expect(admin().permissions(id)).toMatchObject({
+      users: [{ email: OWNER, role: "owner" }],
+      groups: [],
+      everyone: "none",
     });
     // Not managed any more: refresh no longer reads sharing.
     admin().clearJournal();

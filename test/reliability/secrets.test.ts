@@ -215,20 +215,17 @@ describe("errors whose server message echoes the URL, the Authorization header a
     }
   });
 
-  it("a failed schema look-up at preview is logged without the secrets", async () => {
-    const logged: string[] = [];
-    const spy = jest
-      .spyOn(console, "error")
-      .mockImplementation((...args: unknown[]) => void logged.push(args.map(String).join(" ")));
-    try {
-      echo("GET /custom_metadata", 500);
-      const r = await da.check({}, gcpAsset("log", { customMetadata: { "subject id": "S-1" } }));
-      expect(r.failures).toEqual([]);
-    } finally {
-      spy.mockRestore();
-    }
-    expect(logged.join("\n")).toMatch(/customMetadata not checked.*HTTP 500: rejected POST/);
-    expectClean(logged.join("\n"), "the log");
+  it("a failed credentials check at preview fails the check, without the secrets", async () => {
+    echo("GET /custom_metadata", 500);
+    const error = await da
+      .check({}, gcpAsset("log", { customMetadata: { "subject id": "S-1" } }))
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+    admin().clearFaults();
+    expect(String(error)).toMatch(/could not reach Code Ocean.*HTTP 500: rejected POST/);
+    expectClean(error, "the failed check");
   });
 });
 
@@ -516,23 +513,22 @@ describe("through the dynamic-provider host", () => {
     admin().clearFaults();
   });
 
-  it("a failed schema look-up is printed masked", async () => {
+  it("a failed refresh, which the host prints with its stack, is printed masked", async () => {
     admin().setFaults([
-      { route: "GET /custom_metadata", kind: "status", status: 500, message: ECHO },
+      { route: "GET /data_assets/:id", kind: "status", status: 500, message: ECHO },
     ]);
-    const r = await host.check(
-      T,
-      {},
-      {
-        ...gcpAsset("host-log", { customMetadata: { replicates: 3 } }),
+    const failed = await host
+      .read(T, "9d3c2b1a-0f9e-4d8c-8b7a-6f5e4d3c2b1a", {
         __provider: dataAssetProvider,
-      },
-    );
+        name: "host-refresh",
+        state: "ready",
+      })
+      .catch((e: unknown) => e);
     admin().clearFaults();
-    expect(r.failures).toEqual([]);
-    // The host prints asynchronously; wait for the line rather than a fixed time.
-    await eventually(() => /customMetadata not checked/.test(host.output()), 5_000);
-    expect(host.output()).toMatch(/customMetadata not checked.*HTTP 500: rejected POST/);
+    expect(failed).toBeInstanceOf(HostCallError);
+    expectClean(failed, "the read error over gRPC");
+    // The host prints a failed read itself, asynchronously; wait for the line.
+    await eventually(() => /HTTP 500: rejected POST/.test(host.output()), 5_000);
   });
 
   it("the host's stdout and stderr never carried a secret", () => {

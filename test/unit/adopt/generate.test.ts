@@ -233,6 +233,21 @@ describe("generated module", () => {
     expect(header).not.toMatch(/token|https?:/i);
   });
 
+  it("writes onDelete on every asset when --on-delete chose it, and says so in the header", () => {
+    const text = generateModule([asset({ name: "one" }), asset({ name: "two" })], {
+      ...OPTIONS,
+      argv: ["--on-delete", "retain"],
+      onDelete: "retain",
+    });
+    const args = evaluate(text, {}) as Record<string, { args: { onDelete?: string } }>;
+    expect(args.one.args.onDelete).toBe("retain");
+    expect(args.two.args.onDelete).toBe("retain");
+    expect(text).toMatch(
+      /onDelete is "retain" on every asset \(--on-delete\), so\n \* {3}`pulumi destroy` leaves these assets as they are/,
+    );
+    expect(generateModule([asset({ name: "one" })], OPTIONS)).not.toMatch(/\n +onDelete: "/);
+  });
+
   it("is Prettier-formatted (defaults)", () => {
     const assets = [
       ...TRICKY.map((name) => asset({ name, customMetadata: { [name]: 1 } })),

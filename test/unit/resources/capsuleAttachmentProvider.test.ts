@@ -7,7 +7,7 @@ import {
   parseAttachmentId,
   toOutputs,
 } from "../../../provider/resources/capsuleAttachmentSchema";
-import { capsuleAttachmentProvider } from "../../helpers/runtime";
+import { capsuleAttachmentProvider, freshRuntime } from "../../helpers/runtime";
 import { CheckFailure, UNKNOWN, validate } from "../../../provider/resources/inputs";
 import { undefinedPaths } from "../helpers";
 
@@ -132,6 +132,16 @@ describe("CapsuleAttachmentInputsSchema", () => {
 });
 
 describe("capsuleAttachmentProvider.check", () => {
+  // A pure check: an offline preview, without the one credentials check.
+  beforeEach(() => {
+    process.env.CODEOCEAN_SKIP_CREDENTIALS_VALIDATION = "true";
+    freshRuntime();
+  });
+  afterEach(() => {
+    delete process.env.CODEOCEAN_SKIP_CREDENTIALS_VALIDATION;
+    freshRuntime();
+  });
+
   it("returns defaults and keeps __provider", async () => {
     const result = await capsuleAttachmentProvider.check({}, { ...base, __provider: PROVIDER });
     expect(result.failures).toEqual([]);

@@ -204,12 +204,16 @@ describe("dataAssetProvider.check", () => {
   beforeEach(() => {
     delete process.env.CODEOCEAN_DOMAIN;
     delete process.env.CODEOCEAN_API_TOKEN;
+    // Pure checks: an offline preview (no credentials check); the tests below that are about
+    // the remote checks turn it back off.
+    process.env.CODEOCEAN_SKIP_CREDENTIALS_VALIDATION = "true";
     freshRuntime();
     getClient = jest.spyOn(ProviderRuntime.prototype, "client", "get").mockImplementation(() => {
       throw new Error("check must not call Code Ocean without configuration");
     });
   });
   afterEach(() => {
+    delete process.env.CODEOCEAN_SKIP_CREDENTIALS_VALIDATION;
     getClient.mockRestore();
   });
   afterAll(() => {
@@ -290,18 +294,23 @@ describe("dataAssetProvider.check", () => {
     expect(getClient).not.toHaveBeenCalled();
   });
 
-  it("makes no remote call for unchanged custom metadata even when configured", async () => {
+  it("makes no remote call for unchanged custom metadata beyond the one credentials check", async () => {
     process.env.CODEOCEAN_DOMAIN = "acme.codeocean.com";
     process.env.CODEOCEAN_API_TOKEN = "cop_test_token_abcdef";
+    delete process.env.CODEOCEAN_SKIP_CREDENTIALS_VALIDATION;
+    const getCustomMetadataSchema = jest.fn(async () => []);
+    getClient.mockImplementation(() => ({ getCustomMetadataSchema }) as never);
     freshRuntime();
     try {
       const customMetadata = { age: 3, "subject id": "S-1" };
-      const result = await dataAssetProvider.check(
-        { customMetadata: { "subject id": "S-1", age: 3 } },
-        { ...news, customMetadata },
-      );
-      expect(result.failures).toEqual([]);
-      expect(getClient).not.toHaveBeenCalled();
+      for (let i = 0; i < 3; i++) {
+        const result = await dataAssetProvider.check(
+          { customMetadata: { "subject id": "S-1", age: 3 } },
+          { ...news, customMetadata },
+        );
+        expect(result.failures).toEqual([]);
+      }
+      expect(getCustomMetadataSchema).toHaveBeenCalledTimes(1);
     } finally {
       delete process.env.CODEOCEAN_DOMAIN;
       delete process.env.CODEOCEAN_API_TOKEN;
@@ -317,6 +326,7 @@ describe("dataAssetProvider.check", () => {
     getClient.mockImplementation(() => ({ getCustomMetadataSchema }) as never);
     process.env.CODEOCEAN_DOMAIN = "acme.codeocean.com";
     process.env.CODEOCEAN_API_TOKEN = "cop_test_token_abcdef";
+    delete process.env.CODEOCEAN_SKIP_CREDENTIALS_VALIDATION;
     freshRuntime();
     try {
       const result = await dataAssetProvider.check({}, { ...news, customMetadata: { age: 200 } });
@@ -324,6 +334,36 @@ describe("dataAssetProvider.check", () => {
         { property: "customMetadata.age", reason: "must be at most 120" },
       ]);
       expect(result.inputs.__provider).toBe(PROVIDER);
+      expect(getCustomMetadataSchema).toHaveBeenCalledTimes(1);
+    } finally {
+      delete process.env.CODEOCEAN_DOMAIN;
+      delete process.env.CODEOCEAN_API_TOKEN;
+    }
+  });
+
+  it("fails a preview without a domain or token, naming both ways to set them and the offline switch", async () => {
+    delete process.env.CODEOCEAN_SKIP_CREDENTIALS_VALIDATION;
+    freshRuntime();
+    await expect(dataAssetProvider.check({}, news)).rejects.toThrow(
+      /not configured\. Set the Code Ocean domain: `pulumi config set codeocean:domain .*CODEOCEAN_API_TOKEN.*set codeocean:skipCredentialsValidation to true/,
+    );
+  });
+
+  it("fails a preview whose token Code Ocean refuses, with one call for every resource", async () => {
+    process.env.CODEOCEAN_DOMAIN = "acme.codeocean.com";
+    process.env.CODEOCEAN_API_TOKEN = "cop_test_token_abcdef";
+    delete process.env.CODEOCEAN_SKIP_CREDENTIALS_VALIDATION;
+    const getCustomMetadataSchema = jest.fn(async () => {
+      throw new Error("HTTP 401: invalid API token");
+    });
+    getClient.mockImplementation(() => ({ getCustomMetadataSchema }) as never);
+    freshRuntime();
+    try {
+      for (let i = 0; i < 3; i++) {
+        await expect(dataAssetProvider.check({}, news)).rejects.toThrow(
+          /could not reach Code Ocean with this configuration \(codeocean:domain acme\.codeocean\.com\).*HTTP 401: invalid API token.*skipCredentialsValidation/,
+        );
+      }
       expect(getCustomMetadataSchema).toHaveBeenCalledTimes(1);
     } finally {
       delete process.env.CODEOCEAN_DOMAIN;
