@@ -60,7 +60,7 @@ const ATTACHMENT = "pulumi-nodejs:dynamic/codeocean:CapsuleAttachment";
 /** Requests that change something in Code Ocean (a search is a read). */
 const writes = (journal: JournalEntry[]) =>
   journal
-    .filter((e) => e.method !== "GET" && e.route !== "POST /data_assets/search")
+    .filter((e) => e.method !== "GET" && !e.route.endsWith("/search"))
     .map((e) => `${e.method} ${e.path}`);
 
 /** Every resource's name and id (the stack and the default provider included). */
