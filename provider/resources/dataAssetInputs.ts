@@ -4,7 +4,14 @@
  * puts them together.
  */
 import { z } from "zod";
-import { codeOceanId, noDuplicates, nonEmptyString, typeError, typeErrorOnly } from "./inputs";
+import {
+  codeOceanId,
+  matching,
+  noDuplicates,
+  nonEmptyString,
+  typeError,
+  typeErrorOnly,
+} from "./inputs";
 
 const S3_BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const GCS_BUCKET = /^[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]$/;
@@ -13,9 +20,13 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 const s3Bucket = z
   .string({ error: typeError('an S3 bucket name, e.g. "acme-rna-reads"') })
-  .regex(
-    S3_BUCKET,
-    "must be an S3 bucket name: 3-63 lowercase letters, digits, dots and hyphens (no s3:// prefix)",
+  .superRefine(
+    matching(
+      S3_BUCKET,
+      /[a-z0-9.-]/,
+      /[a-z0-9]/,
+      "must be an S3 bucket name: 3-63 lowercase ASCII letters, digits, dots and hyphens, starting and ending with a letter or digit (no s3:// prefix, no folder: put that in prefix)",
+    ),
   );
 
 const folderPath = (example: string) =>
@@ -45,9 +56,13 @@ const GcpSourceSchema = z.strictObject(
   {
     bucket: z
       .string({ error: typeError('a GCS bucket name, e.g. "acme-imaging"') })
-      .regex(
-        GCS_BUCKET,
-        "must be a GCS bucket name: lowercase letters, digits, dots, hyphens and underscores (no gs:// prefix)",
+      .superRefine(
+        matching(
+          GCS_BUCKET,
+          /[a-z0-9._-]/,
+          /[a-z0-9]/,
+          "must be a GCS bucket name: lowercase ASCII letters, digits, dots, hyphens and underscores (no gs:// prefix, no folder: put that in prefix)",
+        ),
       ),
     prefix: folderPath("scans/"),
     clientId: z

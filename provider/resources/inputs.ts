@@ -50,18 +50,33 @@ export const mountName = z
     'must not start with "/": it is a folder name under /data, e.g. "reads"',
   )
   .refine((m) => !m.split("/").includes(".."), 'must not contain "..": a mount cannot leave /data')
-  .superRefine((m, ctx) => {
-    if (m === "" || MOUNT.test(m)) return;
-    const chars = [...m];
-    const at = chars.findIndex((c, i) => !(i === 0 ? /[A-Za-z0-9]/ : /[A-Za-z0-9._-]/).test(c));
-    const shown = hiddenCharacter(chars[at]) ? codePoint(chars[at]) : JSON.stringify(chars[at]);
-    ctx.addIssue({
-      code: "custom",
-      message:
-        `may contain only ASCII letters (A-Z, a-z), digits, ".", "_" and "-", starting with a letter or digit (e.g. "rna_reads-2026"); ` +
-        `found ${shown} at position ${at + 1}`,
-    });
-  });
+  .superRefine(
+    matching(
+      MOUNT,
+      /[A-Za-z0-9._-]/,
+      /[A-Za-z0-9]/,
+      'may contain only ASCII letters (A-Z, a-z), digits, ".", "_" and "-", starting with a letter or digit (e.g. "rna_reads-2026")',
+    ),
+  );
+
+/**
+ * A refinement: the value must match `whole`; when it does not, the message names the first
+ * character that `char` (for the first character, `first`) refuses, so that a stray "/" or a
+ * non-ASCII letter is pointed at, not left for the user to find.
+ */
+export function matching(whole: RegExp, char: RegExp, first: RegExp, message: string) {
+  return (value: string, ctx: z.RefinementCtx) => {
+    if (value === "" || whole.test(value)) return;
+    const chars = [...value];
+    const at = chars.findIndex((c, i) => !(i === 0 ? first : char).test(c));
+    const c = chars[at];
+    const found =
+      at < 0
+        ? ""
+        : `; found ${hiddenCharacter(c) ? codePoint(c) : JSON.stringify(c)} at position ${at + 1}`;
+    ctx.addIssue({ code: "custom", message: message + found });
+  };
+}
 
 /**
  * Keys a JavaScript object cannot hold as data: `__proto__` would be dropped (or set the
@@ -217,6 +232,63 @@ export function typeErrorOnly(expected: string) {
     issue.code === "invalid_type" ? message(issue) : undefined;
 }
 
+/** The keys an object schema accepts at `path` (through optional, default, pipe and array wrappers). */
+export function knownKeysAt(schema: z.ZodType, path: PropertyKey[]): string[] {
+  type Def = {
+    type: string;
+    shape?: Record<string, z.ZodType>;
+    innerType?: z.ZodType;
+    out?: z.ZodType;
+    element?: z.ZodType;
+    valueType?: z.ZodType;
+  };
+  const def = (t: z.ZodType) => (t as unknown as { _zod: { def: Def } })._zod.def;
+  const unwrap = (t: z.ZodType): z.ZodType => {
+    const d = def(t);
+    if (d.innerType) return unwrap(d.innerType);
+    if (d.type === "pipe" && d.out) return unwrap(d.out);
+    return t;
+  };
+  let t = unwrap(schema);
+  for (const key of path) {
+    const d = def(t);
+    const next =
+      d.type === "object"
+        ? d.shape?.[String(key)]
+        : d.type === "array"
+          ? d.element
+          : d.type === "record"
+            ? d.valueType
+            : undefined;
+    if (!next) return [];
+    t = unwrap(next);
+  }
+  return Object.keys(def(t).shape ?? {});
+}
+
+/** The known name closest to a misspelt one (edit distance ≤ 3, case ignored), if any. */
+function closest(word: string, known: string[]): string | undefined {
+  const distance = (a: string, b: string) => {
+    const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+      let prev = row[0];
+      row[0] = i;
+      for (let j = 1; j <= b.length; j++) {
+        const cur = row[j];
+        row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+        prev = cur;
+      }
+    }
+    return row[b.length];
+  };
+  const scored = known
+    .map((k) => ({ k, d: distance(word.toLowerCase(), k.toLowerCase()) }))
+    .sort((x, y) => x.d - y.d);
+  return scored.length && scored[0].d <= Math.min(3, Math.ceil(word.length / 2))
+    ? scored[0].k
+    : undefined;
+}
+
 /**
  * Validates raw inputs. Issues that concern a value not yet known at preview (or any value
  * containing one) are dropped: the engine checks again once the value is known.
@@ -235,10 +307,14 @@ export function validate<S extends z.ZodType>(
       if (at.found && containsUnknown(at.value)) continue;
     }
     if (issue.code === "unrecognized_keys") {
+      const known = knownKeysAt(schema, issue.path);
       for (const key of issue.keys) {
+        const guess = closest(key, known);
         failures.push({
           property: propertyPath([...issue.path, key]),
-          reason: "is not a known property; check its spelling against the documented inputs",
+          reason: guess
+            ? `is not a known property: did you mean ${guess}? (check its spelling against the documented inputs)`
+            : "is not a known property; check its spelling against the documented inputs",
         });
       }
       continue;

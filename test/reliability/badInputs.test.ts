@@ -146,7 +146,7 @@ const CASES: BadInput[] = [
   D(
     "S3 bucket with a scheme",
     aws({ bucket: "s3://acme-reads" }),
-    { "source.aws.bucket": /must be an S3 bucket name.*\(no s3:\/\/ prefix\)/ },
+    { "source.aws.bucket": /must be an S3 bucket name.*\(no s3:\/\/ prefix/ },
     { host: true },
   ),
   D("S3 bucket with capitals", aws({ bucket: "Acme_Reads" }), {
@@ -167,7 +167,7 @@ const CASES: BadInput[] = [
     "typo in source.aws",
     { source: { aws: { bukcet: "acme-reads" } } },
     {
-      "source.aws.bukcet": /is not a known property; check its spelling/,
+      "source.aws.bukcet": /is not a known property: did you mean bucket\? \(check its spelling/,
       "source.aws.bucket": /is required/,
     },
     { host: true },
@@ -175,7 +175,7 @@ const CASES: BadInput[] = [
   D(
     "GCS bucket with a scheme",
     { source: { gcp: { bucket: "gs://acme-imaging" } } },
-    { "source.gcp.bucket": /must be a GCS bucket name.*\(no gs:\/\/ prefix\)/ },
+    { "source.gcp.bucket": /must be a GCS bucket name.*\(no gs:\/\/ prefix/ },
   ),
   D(
     "GCP clientId without clientSecret",
@@ -254,6 +254,21 @@ const CASES: BadInput[] = [
     "customMetadata with an empty key",
     { customMetadata: { "": "x" } },
     { 'customMetadata[""]': /keys must not be empty: use the field's name/ },
+  ),
+  D(
+    "S3 bucket with a folder (trailing slash)",
+    aws({ bucket: "inst-ephys-raw/" }),
+    {
+      "source.aws.bucket":
+        /must be an S3 bucket name.*no folder: put that in prefix\); found "\/" at position 15/,
+    },
+    { host: true },
+  ),
+  D(
+    "misspelt input in an untyped program",
+    { nmae: "reads" },
+    { nmae: /is not a known property: did you mean name\?/ },
+    { host: true },
   ),
   // hidden characters, duplicates and reserved keys
   D(
@@ -475,7 +490,7 @@ const CASES: BadInput[] = [
   D(
     "permissions: an unknown key",
     { permissions: { user: [{ email: "ada@acme.org", role: "viewer" }] } },
-    { "permissions.user": /is not a known property; check its spelling/ },
+    { "permissions.user": /is not a known property: did you mean users\? \(check its spelling/ },
     { host: true },
   ),
   D(
@@ -623,7 +638,7 @@ const CASES: BadInput[] = [
   D(
     "typo: tag",
     { tag: ["genomics"] },
-    { tag: /is not a known property; check its spelling/ },
+    { tag: /is not a known property: did you mean tags\? \(check its spelling/ },
     { host: true },
   ),
   D("typo: onDelte", { onDelte: "delete" }, { onDelte: /is not a known property/ }),

@@ -166,7 +166,7 @@ describe("DataAssetInputsSchema: each invalid input fails at its exact property 
       "aws bucket uppercase",
       { ...base, source: { aws: { bucket: "Acme_Reads" } } },
       "source.aws.bucket",
-      /lowercase letters/,
+      /lowercase ASCII letters.*found "A" at position 1/,
     ],
     [
       "aws prefix escaping",
@@ -366,7 +366,19 @@ describe("DataAssetInputsSchema: unknown keys", () => {
     const failures = failuresOf(raw);
     const f = failures.find((x) => x.property === property);
     expect(f).toBeDefined();
-    expect(f!.reason).toMatch(/not a known property; check its spelling/);
+    expect(f!.reason).toMatch(
+      /^is not a known property(: did you mean \w+\? \(check|; check) its spelling/,
+    );
+  });
+
+  it("suggests the closest known name, at the level of the typo", () => {
+    const at = (raw: Record<string, unknown>, property: string) =>
+      failuresOf(raw).find((x) => x.property === property)?.reason;
+    expect(at({ ...base, nmae: "x" }, "nmae")).toMatch(/did you mean name\?/);
+    expect(
+      at({ ...base, source: { aws: { bucket: "acme-reads", prefx: "a/" } } }, "source.aws.prefx"),
+    ).toMatch(/did you mean prefix\?/);
+    expect(at({ ...base, zzzzzzzz: 1 }, "zzzzzzzz")).toMatch(/^is not a known property; check/);
   });
 
   // validate() drops issues whose path holds an unknown value; an unrecognized-keys issue
