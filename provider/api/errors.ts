@@ -5,6 +5,11 @@ export class CodeOceanError extends Error {
   constructor(message: string) {
     super(redact(message));
     this.name = new.target.name;
+    // Pulumi prints a RunError's message alone, once: ours say what happened and what to do,
+    // and a stack trace of this package's internals would only bury that (a failed lookup
+    // used to print its message five times, four with stacks). Pulumi tells RunErrors by
+    // this marker (`RunError.isInstance`), so no dependency on the SDK's class is needed.
+    Object.defineProperty(this, "__pulumiRunError", { value: true });
   }
 }
 
