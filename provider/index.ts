@@ -5,6 +5,7 @@
 export { DataAsset } from "./resources/dataAsset";
 export type {
   AwsSourceArgs,
+  CloudWorkstationSourceArgs,
   CombinedSourceArgs,
   ComputationSourceArgs,
   DataAssetArgs,

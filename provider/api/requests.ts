@@ -24,10 +24,20 @@ export interface ComputationSource {
   id: string;
   path?: string;
 }
+/** Files captured from a running Cloud Workstation session. */
+export interface CloudWorkstationSource {
+  /** The session's computation id. */
+  id: string;
+  /** The folder in the session (required by Code Ocean). */
+  path: string;
+  /** The script that ran: its presence makes the asset a result. */
+  runScript?: string;
+}
 export interface Source {
   aws?: AwsSource;
   gcp?: GcpSource;
   computation?: ComputationSource;
+  cloudWorkstation?: CloudWorkstationSource;
 }
 export interface Target {
   aws: { bucket: string; prefix: string; endpointName?: string };
@@ -146,7 +156,7 @@ function resultsInfoToWire(r: ResultsInfo): Record<string, unknown> {
 export function createDataAssetToWire(p: CreateDataAssetParams): Record<string, unknown> {
   let source: Record<string, unknown> | undefined;
   if (p.source) {
-    const { aws, gcp, computation } = p.source;
+    const { aws, gcp, computation, cloudWorkstation } = p.source;
     source = defined({
       aws:
         aws &&
@@ -166,6 +176,13 @@ export function createDataAssetToWire(p: CreateDataAssetParams): Record<string, 
           client_secret: gcp.clientSecret,
         }),
       computation: computation && defined({ id: computation.id, path: computation.path }),
+      cloud_workstation:
+        cloudWorkstation &&
+        defined({
+          id: cloudWorkstation.id,
+          path: cloudWorkstation.path,
+          run_script: cloudWorkstation.runScript,
+        }),
     });
   }
   const t = p.target?.aws;

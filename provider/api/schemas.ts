@@ -50,7 +50,13 @@ export const ProvenanceWire = z.object({
   data_assets: z.array(ProvenanceAssetWire).nullish(),
 });
 
-export const ContainedDataAssetWire = z.object({ id: z.string(), mount: optString });
+export const ContainedDataAssetWire = z.object({
+  id: z.string(),
+  mount: optString,
+  size: optNumber,
+});
+
+const AppParameterWire = z.object({ name: optString, value: z.unknown().optional() });
 
 export const PermissionsWire = z.object({
   users: z.array(z.object({ email: z.string(), role: z.string() })).nullish(),
@@ -77,6 +83,10 @@ export const DataAssetWire = z.object({
   source_bucket: SourceBucketWire.nullish(),
   failure_reason: optString,
   contained_data_assets: z.array(ContainedDataAssetWire).nullish(),
+  app_parameters: z.array(AppParameterWire).nullish(),
+  nextflow_profile: optString,
+  last_transferred: optNumber,
+  transfer_error: optString,
 });
 export type DataAssetWire = z.infer<typeof DataAssetWire>;
 
@@ -182,6 +192,34 @@ export interface DataAsset {
   failureReason: string;
   /** A combined asset's parts (`[]` for any other asset). */
   containedDataAssetIds: string[];
+  /** The same parts with their mount and size (bytes, -1 when Code Ocean does not say). */
+  containedDataAssets: ContainedDataAsset[];
+  /** For results: the run's parameters, as Code Ocean echoes them. */
+  appParameters: AppParameter[];
+  /** For results of a Nextflow pipeline: the profile that ran (`""` otherwise). */
+  nextflowProfile: string;
+  /** When an administrator last transferred the asset's files (epoch seconds; 0 = never). */
+  lastTransferred: number;
+  /** Why the last transfer failed (`""` unless it did). */
+  transferError: string;
+}
+
+/** One part of a combined asset. */
+export interface ContainedDataAsset {
+  /** The part's id. */
+  id: string;
+  /** Its folder inside the combined asset's mount. */
+  mount: string;
+  /** Its size in bytes; -1 while unknown. */
+  size: number;
+}
+
+/** One run parameter as Code Ocean echoes it on a result. */
+export interface AppParameter {
+  /** The parameter's name. */
+  name: string;
+  /** Its value, as text. */
+  value: string;
 }
 
 export function dataAssetFromWire(w: DataAssetWire): DataAsset {
@@ -213,6 +251,18 @@ export function dataAssetFromWire(w: DataAssetWire): DataAsset {
       : null,
     failureReason: w.failure_reason ?? "",
     containedDataAssetIds: (w.contained_data_assets ?? []).map((c) => c.id),
+    containedDataAssets: (w.contained_data_assets ?? []).map((c) => ({
+      id: c.id,
+      mount: c.mount ?? "",
+      size: c.size ?? -1,
+    })),
+    appParameters: (w.app_parameters ?? []).map((p) => ({
+      name: p.name ?? "",
+      value: typeof p.value === "string" ? p.value : JSON.stringify(p.value ?? null),
+    })),
+    nextflowProfile: w.nextflow_profile ?? "",
+    lastTransferred: w.last_transferred ?? 0,
+    transferError: w.transfer_error ?? "",
   };
 }
 

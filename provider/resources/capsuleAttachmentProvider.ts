@@ -8,7 +8,7 @@
  * existed before this resource did: that one is recorded as `foundAttached`, and `delete`
  * leaves it attached, saying so — a stack never takes away what it did not make.
  */
-import { NotFoundError, withRecordedTokenAdvice } from "../api/errors";
+import { BadRequestError, NotFoundError, withRecordedTokenAdvice } from "../api/errors";
 import { outcomeUnknown } from "../api/retry";
 import type { ProviderRuntime } from "../providerRuntime";
 import { AttachWaitError } from "./attachQueue";
@@ -78,7 +78,7 @@ export function createCapsuleAttachmentProvider(rt: ProviderRuntime) {
         });
       }
       if (error instanceof NotFoundError) throw explainNotFound(error, kind, targetId, inputs);
-      throw error;
+      throw explainWorkstation(error, kind, targetId);
     }
   }
 
@@ -176,12 +176,27 @@ export function createCapsuleAttachmentProvider(rt: ProviderRuntime) {
         await rt.attachQueue(kind, targetId).detach(assetId);
       } catch (error) {
         if (error instanceof NotFoundError) return;
-        throw withRecordedTokenAdvice(error);
+        throw withRecordedTokenAdvice(explainWorkstation(error, kind, targetId));
       } finally {
         rt.attachments.forget(kind, assetId);
       }
     },
   };
+}
+
+/**
+ * Code Ocean refuses attaching to (and detaching from) a capsule while a Cloud Workstation
+ * session runs on it: its clients are to go through the session instead. This provider
+ * attaches to the capsule itself — a session comes and goes, the attachment is meant to stay
+ * — so it says what to do rather than reach into the session.
+ */
+function explainWorkstation(error: unknown, kind: string, targetId: string): unknown {
+  if (!(error instanceof BadRequestError) || !/workstation/i.test(error.serverMessage))
+    return error;
+  return error.withNextStep(
+    `Code Ocean takes no attachment changes on ${kind} ${targetId} while a Cloud Workstation session runs on it. ` +
+      "pulumi-codeocean attaches to the capsule itself, not through a session (sessions come and go; the attachment is meant to stay): stop the session, or wait for it to end, then run the command again.",
+  );
 }
 
 /** A 404 at attach time: which id Code Ocean does not know, and what to check (not refresh). */

@@ -59,7 +59,7 @@ export function sameDeclaration(inputs: DataAssetInputs, asset: RemoteAsset): bo
     !sameValue(metadataSets(asset.customMetadata), metadataSets(inputs.customMetadata))
   )
     return false;
-  const { aws, gcp, computation, combined } = inputs.source ?? {};
+  const { aws, gcp, computation, cloudWorkstation, combined } = inputs.source ?? {};
   const bucket = asset.sourceBucket;
   const inBucket = (origin: string, name: string, prefix: string) =>
     bucket?.origin === origin &&
@@ -82,6 +82,13 @@ export function sameDeclaration(inputs: DataAssetInputs, asset: RemoteAsset): bo
   if (gcp) return inBucket("gcp", gcp.bucket, gcp.prefix);
   if (computation)
     return asset.type === "result" && asset.provenance.computation === computation.id;
+  // Captured from a session: internal; a result with the session's lineage when a script ran.
+  if (cloudWorkstation)
+    return cloudWorkstation.runScript
+      ? asset.type === "result" &&
+          asset.provenance.computation === cloudWorkstation.id &&
+          asset.provenance.runScript === cloudWorkstation.runScript
+      : asset.type === "dataset" && bucket?.origin !== "aws" && bucket?.origin !== "gcp";
   if (combined)
     return asset.type === "combined" && sameSet(asset.containedDataAssetIds, combined.dataAssetIds);
   return false;

@@ -43,13 +43,23 @@ export interface ComputationSourceArgs {
   path?: pulumi.Input<string>;
 }
 
+/** Capture files from a running Cloud Workstation session. */
+export interface CloudWorkstationSourceArgs {
+  /** The session's computation id (shown in the workstation's URL and API). */
+  id: pulumi.Input<string>;
+  /** The folder in the session to capture, e.g. `"results/figures"`. Required. */
+  path: pulumi.Input<string>;
+  /** The script that ran, relative to the capsule (e.g. `"code/run"`): the asset is then a *result* with the session's lineage; without it, a dataset. */
+  runScript?: pulumi.Input<string>;
+}
+
 /** Join existing external assets into one (a *combined* asset). */
 export interface CombinedSourceArgs {
   /** Two or more external data assets, e.g. `[reads.id, reference.id]`. */
   dataAssetIds: pulumi.Input<pulumi.Input<string>[]>;
 }
 
-/** Where the data comes from: exactly one of `aws`, `gcp`, `computation`, `combined`. Changing it replaces the asset. */
+/** Where the data comes from: exactly one of `aws`, `gcp`, `computation`, `cloudWorkstation`, `combined`. Changing it replaces the asset. */
 export interface DataAssetSourceArgs {
   /** An S3 bucket (dataset asset). */
   aws?: pulumi.Input<AwsSourceArgs>;
@@ -57,6 +67,8 @@ export interface DataAssetSourceArgs {
   gcp?: pulumi.Input<GcpSourceArgs>;
   /** A run's results (result asset). */
   computation?: pulumi.Input<ComputationSourceArgs>;
+  /** Files in a running Cloud Workstation session (a dataset, or a result with `runScript`). */
+  cloudWorkstation?: pulumi.Input<CloudWorkstationSourceArgs>;
   /** Other external assets, joined (combined asset). */
   combined?: pulumi.Input<CombinedSourceArgs>;
 }

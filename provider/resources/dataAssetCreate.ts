@@ -13,7 +13,7 @@ import { sameDeclaration } from "./createRecovery";
 import { DataAssetInputs, gcpClientSecret } from "./dataAssetSchema";
 
 export function toCreateParams(inputs: DataAssetInputs): CreateDataAssetParams {
-  const { aws, gcp, computation, combined } = inputs.source ?? {};
+  const { aws, gcp, computation, cloudWorkstation, combined } = inputs.source ?? {};
   return {
     name: inputs.name,
     mount: inputs.mount,
@@ -32,6 +32,7 @@ export function toCreateParams(inputs: DataAssetInputs): CreateDataAssetParams {
             clientSecret: gcpClientSecret(inputs) || undefined,
           },
           computation: computation && { id: computation.id, path: computation.path || undefined },
+          cloudWorkstation,
         },
     dataAssetIds: combined?.dataAssetIds,
     target: inputs.target,

@@ -80,6 +80,26 @@ const ComputationSourceSchema = z.strictObject(
   { error: typeErrorOnly('an object, e.g. { id: "<computation id>", path: "figures" }') },
 );
 
+const CloudWorkstationSourceSchema = z.strictObject(
+  {
+    id: codeOceanId("Cloud Workstation session (its computation)"),
+    path: z
+      .string({ error: typeError('the folder in the session to capture, e.g. "results/figures"') })
+      .trim()
+      .min(1, 'must not be empty: the folder in the session to capture, e.g. "results/figures"')
+      .refine((p) => !p.split("/").includes(".."), 'must not contain ".." segments'),
+    runScript: z
+      .string({ error: typeError('the script that ran, relative to the capsule, e.g. "code/run"') })
+      .min(1, 'must not be empty: leave it out for a dataset, or give the script, e.g. "code/run"')
+      .optional(),
+  },
+  {
+    error: typeErrorOnly(
+      'an object, e.g. { id: "<session computation id>", path: "results/figures" }',
+    ),
+  },
+);
+
 const CombinedSourceSchema = z.strictObject(
   {
     dataAssetIds: z
@@ -92,7 +112,7 @@ const CombinedSourceSchema = z.strictObject(
   { error: typeErrorOnly("an object, e.g. { dataAssetIds: [reads.id, reference.id] }") },
 );
 
-const SOURCE_KINDS = ["aws", "gcp", "computation", "combined"] as const;
+const SOURCE_KINDS = ["aws", "gcp", "computation", "cloudWorkstation", "combined"] as const;
 
 export const SourceSchema = z
   .strictObject(
@@ -100,11 +120,12 @@ export const SourceSchema = z
       aws: AwsSourceSchema.optional(),
       gcp: GcpSourceSchema.optional(),
       computation: ComputationSourceSchema.optional(),
+      cloudWorkstation: CloudWorkstationSourceSchema.optional(),
       combined: CombinedSourceSchema.optional(),
     },
     {
       error: typeErrorOnly(
-        'an object with one of aws, gcp or computation, e.g. { aws: { bucket: "acme-reads" } } (or combined, to join assets)',
+        'an object with one of aws, gcp, computation or cloudWorkstation, e.g. { aws: { bucket: "acme-reads" } } (or combined, to join assets)',
       ),
     },
   )
@@ -116,8 +137,8 @@ export const SourceSchema = z
         path: [],
         message:
           given.length === 0
-            ? 'needs exactly one of aws, gcp or computation (e.g. source: { aws: { bucket: "acme-reads" } }), or combined to join assets'
-            : `needs exactly one of aws, gcp or computation, not ${given.join(" and ")}: declare one DataAsset per source (or combined alone, to join assets)`,
+            ? 'needs exactly one of aws, gcp, computation or cloudWorkstation (e.g. source: { aws: { bucket: "acme-reads" } }), or combined to join assets'
+            : `needs exactly one of aws, gcp, computation or cloudWorkstation, not ${given.join(" and ")}: declare one DataAsset per source (or combined alone, to join assets)`,
       });
     }
   });
@@ -168,6 +189,15 @@ export interface DataAssetSource {
     /** Folder inside the results (`""` for all). */
     path: string;
   };
+  /** The Cloud Workstation session whose files the asset captures. */
+  cloudWorkstation?: {
+    /** The session's computation id. */
+    id: string;
+    /** The folder in the session that is captured. */
+    path: string;
+    /** The script that ran (relative to the capsule): the asset is then a result with lineage. */
+    runScript?: string;
+  };
   /** The external assets a combined asset joins. */
   combined?: {
     /** Their ids. */
@@ -182,6 +212,7 @@ export function storedSource(source: SourceInput | undefined): DataAssetSource |
     return { gcp: { bucket, prefix, clientId } };
   }
   if (source?.computation) return { computation: source.computation };
+  if (source?.cloudWorkstation) return { cloudWorkstation: source.cloudWorkstation };
   if (source?.combined) return { combined: source.combined };
   return null;
 }

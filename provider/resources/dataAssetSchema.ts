@@ -246,6 +246,20 @@ export const dataAssetResource = field.resource({
     provenance: field.output((r) => r.asset.provenance, NO_PROVENANCE),
     /** A combined asset's parts (`[]` for any other asset). */
     containedDataAssetIds: field.output((r) => r.asset.containedDataAssetIds, [] as string[]),
+    /** A combined asset's parts with their mount and size in bytes (-1 when unknown). */
+    containedDataAssets: field.output(
+      (r) => r.asset.containedDataAssets,
+      [] as RemoteAsset["containedDataAssets"],
+    ),
+    /** For results: the run's parameters as Code Ocean echoes them (`[]` otherwise). */
+    appParameters: field.output((r) => r.asset.appParameters, [] as RemoteAsset["appParameters"]),
+    /** For results of a Nextflow pipeline: the profile that ran (`""` otherwise). */
+    nextflowProfile: field.output((r) => r.asset.nextflowProfile, ""),
+    /** When an administrator last transferred the files (epoch seconds; 0 = never). */
+    lastTransferred: field.output((r) => r.asset.lastTransferred, 0),
+    /** Why the last transfer failed (`""` unless it did). */
+    // Written to the state: a server that echoes a request back must not put a secret there.
+    transferError: field.output((r) => redact(r.asset.transferError), ""),
     /** Why Code Ocean failed to create the asset (`""` unless `state` is `failed`). */
     // Written to the state: a server that echoes a request back must not put a secret there.
     failureReason: field.output((r) => redact(r.asset.failureReason), ""),
@@ -274,7 +288,7 @@ export const dataAssetResource = field.resource({
           code: "custom",
           path: ["source"],
           message:
-            "is required: give exactly one of source.aws, source.gcp or source.computation (or adoptExistingId to manage an existing asset; source.combined joins assets)",
+            "is required: give exactly one of source.aws, source.gcp, source.computation or source.cloudWorkstation (or adoptExistingId to manage an existing asset; source.combined joins assets)",
         });
       }
     },
@@ -344,6 +358,11 @@ export function remoteFromOutputs(id: string, o: DataAssetOutputs): RemoteAsset 
     sourceBucket: o.sourceBucket.origin ? o.sourceBucket : null,
     failureReason: o.failureReason,
     containedDataAssetIds: o.containedDataAssetIds,
+    containedDataAssets: o.containedDataAssets,
+    appParameters: o.appParameters,
+    nextflowProfile: o.nextflowProfile,
+    lastTransferred: o.lastTransferred,
+    transferError: o.transferError,
   };
 }
 

@@ -80,7 +80,7 @@ describe("check", () => {
       "source.computation.id",
     ]);
     expect(bad.failures.find((f) => f.property === "source")?.reason).toMatch(
-      /exactly one of aws, gcp or computation, not aws and computation/,
+      /exactly one of aws, gcp, computation or cloudWorkstation, not aws and computation/,
     );
     expect(emu.current.admin.journal()).toHaveLength(0);
   });

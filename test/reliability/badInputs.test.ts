@@ -119,13 +119,13 @@ const CASES: BadInput[] = [
   D(
     "no source",
     { source: DEL },
-    { source: /is required: give exactly one of source\.aws, source\.gcp or source\.computation/ },
+    { source: /is required: give exactly one of source\.aws, source\.gcp, source\.computation or source\.cloudWorkstation/ },
     { host: true },
   ),
   D(
     "empty source",
     { source: {} },
-    { source: /needs exactly one of aws, gcp or computation \(e\.g\./ },
+    { source: /needs exactly one of aws, gcp, computation or cloudWorkstation \(e\.g\./ },
   ),
   D(
     "two sources: aws and gcp",
@@ -141,7 +141,7 @@ const CASES: BadInput[] = [
   D(
     "source of the wrong type",
     { source: "s3://acme-reads" },
-    { source: /must be an object with one of aws, gcp or computation/ },
+    { source: /must be an object with one of aws, gcp, computation or cloudWorkstation/ },
   ),
   D(
     "S3 bucket with a scheme",

@@ -59,6 +59,11 @@ describe("dataAssetFromWire", () => {
       sourceBucket: { origin: "aws", bucket: "acme-reads", prefix: "runs/", external: true },
       failureReason: "",
       containedDataAssetIds: [],
+      containedDataAssets: [],
+      appParameters: [],
+      nextflowProfile: "",
+      lastTransferred: 0,
+      transferError: "",
     });
     expect(undefinedPaths(parse(full))).toEqual([]);
   });
@@ -103,6 +108,11 @@ describe("dataAssetFromWire", () => {
       sourceBucket: null,
       failureReason: "",
       containedDataAssetIds: [],
+      containedDataAssets: [],
+      appParameters: [],
+      nextflowProfile: "",
+      lastTransferred: 0,
+      transferError: "",
     });
     expect(undefinedPaths(asset)).toEqual([]);
     // Absent keys give exactly the same thing.

@@ -48,6 +48,11 @@ function remote(i: DataAssetInputs, state = "ready"): DataAsset {
     sourceBucket: { origin: "aws", bucket: "acme-reads", prefix: "runs/", external: false },
     failureReason: state === "failed" ? "access denied" : "",
     containedDataAssetIds: [],
+    containedDataAssets: [],
+    appParameters: [],
+    nextflowProfile: "",
+    lastTransferred: 0,
+    transferError: "",
   };
 }
 

@@ -136,13 +136,13 @@ describe("DataAssetInputsSchema: each invalid input fails at its exact property 
       "source missing",
       { name: "n", mount: "m" },
       "source",
-      /is required: give exactly one of source\.aws, source\.gcp or source\.computation \(or adoptExistingId/,
+      /is required: give exactly one of source\.aws, source\.gcp, source\.computation or source\.cloudWorkstation \(or adoptExistingId/,
     ],
     [
       "source empty",
       { ...base, source: {} },
       "source",
-      /needs exactly one of aws, gcp or computation \(e\.g\./,
+      /needs exactly one of aws, gcp, computation or cloudWorkstation \(e\.g\./,
     ],
     [
       "two sources",

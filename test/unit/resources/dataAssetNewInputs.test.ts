@@ -67,6 +67,11 @@ function remote(i: DataAssetInputs, ownerEmail = OWNER): DataAsset {
     sourceBucket: { origin: "aws", bucket: "acme-reads", prefix: "runs/", external: false },
     failureReason: "",
     containedDataAssetIds: [],
+    containedDataAssets: [],
+    appParameters: [],
+    nextflowProfile: "",
+    lastTransferred: 0,
+    transferError: "",
   };
 }
 

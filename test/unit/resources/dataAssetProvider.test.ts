@@ -118,6 +118,11 @@ describe("toOutputs", () => {
     sourceBucket: null,
     failureReason: "",
     containedDataAssetIds: [],
+    containedDataAssets: [],
+    appParameters: [],
+    nextflowProfile: "",
+    lastTransferred: 0,
+    transferError: "",
   };
 
   const gcpInputs = DataAssetInputsSchema.parse({
