@@ -14,4 +14,6 @@ module.exports = {
   // engine rather than compute, so on a 2-core machine two workers halve the wall time.
   maxWorkers: "100%",
   reporters: ["default", "<rootDir>/test/helpers/summaryReporter.js"],
+  // The Pulumi CLI for the end-to-end suites, provided as `npm run demo` provides it.
+  globalSetup: "<rootDir>/test/helpers/globalSetup.js",
 };

@@ -32,7 +32,7 @@ export {
   searchDataAssets,
   searchDataAssetsOutput,
 } from "./lookups";
-export type { DataAssetInfo, DataAssetLookup, SearchDataAssetsArgs } from "./lookups";
+export type { DataAssetInfo, DataAssetLookup, SearchDataAssetsArgs, SearchFilter } from "./lookups";
 export { CodeOceanClient } from "./api/client";
 export type { ClientSettings, TargetKind } from "./api/client";
 export * from "./api/errors";

@@ -7,12 +7,14 @@
  * distinct query is sent once per program run.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { z } from "zod";
 import { nameQuery } from "./api/client";
 import { AssetBasics, NO_SOURCE_BUCKET, assetBasics } from "./assetView";
 import { CodeOceanError } from "./api/errors";
 import type { DataAsset, Provenance, SourceBucket } from "./api/schemas";
 import { configFingerprint, ConfigSource } from "./config";
 import { ProviderRuntime } from "./providerRuntime";
+import { validate } from "./resources/inputs";
 
 /** A data asset as a lookup returns it. */
 export interface DataAssetInfo extends AssetBasics {
@@ -35,22 +37,99 @@ export interface DataAssetInfo extends AssetBasics {
 /** One asset, by id or by its exact name. */
 export type DataAssetLookup = { id: string; name?: never } | { name: string; id?: never };
 
+/** A field-level filter of a search (Code Ocean's `filters`). */
+export interface SearchFilter {
+  /** `name`, `description`, `tags`, or a custom metadata field's name. */
+  key: string;
+  /** The field has this value (for a list field: among its values). Exactly one of value, values, range. */
+  value?: string | number;
+  /** The field has one of these values. */
+  values?: (string | number)[];
+  /** A number field within this range (inclusive; either end may be left out). */
+  range?: { min?: number; max?: number };
+  /** Invert the filter: assets that do not match it. Default `false`. */
+  exclude?: boolean;
+}
+
 export interface SearchDataAssetsArgs {
-  /** Code Ocean's search syntax, e.g. `"reads"` or `'tag:"rna"'`. */
+  /**
+   * Code Ocean's search syntax: fields `name:`, `tag:`, `run_script:`, `commit_id:`,
+   * `contained_data_id:` (the same field repeated means OR, different fields AND; quotes for an
+   * exact phrase) and free text over names, tags, descriptions and custom metadata, e.g.
+   * `'tag:ephys tag:imaging name:"mouse 42"'`.
+   */
   query?: string;
   /** Exactly this name. */
   name?: string;
   /** Every one of these tags. */
   tags?: string[];
   /** `dataset`, `result`, `combined` or `model`. */
-  type?: string;
+  type?: "dataset" | "result" | "combined" | "model";
   /** Archived assets instead of live ones. Default `false`. */
   archived?: boolean;
-  /** These custom metadata values. */
+  /** These custom metadata values (for a field with several values: among them). */
   customMetadata?: Record<string, string | number>;
+  /** `internal` (files in Code Ocean) or `external` (files left in your bucket). */
+  origin?: "internal" | "external";
+  /** `created` (by the token's user) or `shared` (with it); default: every asset it can see. */
+  ownership?: "created" | "shared";
+  /** Only the token's user's favorites. */
+  favorite?: boolean;
+  /** Field-level filters: value, values or range, optionally excluded. */
+  filters?: SearchFilter[];
+  /** Sort by `created`, `type`, `name` or `size` (Code Ocean's default: created, newest first). */
+  sortField?: "created" | "type" | "name" | "size";
+  /** `asc` or `desc`; needs sortField. */
+  sortOrder?: "asc" | "desc";
   /** At most this many results. Default: all. */
   limit?: number;
 }
+
+const enumOf = <T extends string>(values: readonly [T, ...T[]]) =>
+  z.enum(values, { error: `must be one of ${values.map((v) => JSON.stringify(v)).join(", ")}` });
+const FilterSchema = z
+  .strictObject({
+    key: z.string().min(1, "must name a field: name, description, tags or a custom metadata field"),
+    value: z.union([z.string(), z.number()]).optional(),
+    values: z
+      .array(z.union([z.string(), z.number()]))
+      .min(1, "must not be empty")
+      .optional(),
+    range: z
+      .strictObject({ min: z.number().optional(), max: z.number().optional() })
+      .refine((r) => r.min !== undefined || r.max !== undefined, "needs min, max or both")
+      .optional(),
+    exclude: z.boolean().optional(),
+  })
+  .refine(
+    (f) => [f.value, f.values, f.range].filter((x) => x !== undefined).length === 1,
+    "needs exactly one of value, values and range",
+  );
+/** What searchDataAssets accepts, checked before any call. */
+const SearchArgsSchema = z
+  .strictObject({
+    query: z.string().optional(),
+    name: z.string().optional(),
+    tags: z.array(z.string()).optional(),
+    type: enumOf(["dataset", "result", "combined", "model"]).optional(),
+    archived: z.boolean().optional(),
+    customMetadata: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
+    origin: enumOf(["internal", "external"]).optional(),
+    ownership: enumOf(["created", "shared"]).optional(),
+    favorite: z.boolean().optional(),
+    filters: z.array(FilterSchema).optional(),
+    sortField: enumOf(["created", "type", "name", "size"]).optional(),
+    sortOrder: enumOf(["asc", "desc"]).optional(),
+    limit: z.number().int("must be a whole number").min(1, "must be 1 or more").optional(),
+  })
+  .refine((a) => a.sortOrder === undefined || a.sortField !== undefined, {
+    path: ["sortOrder"],
+    message: "needs sortField: say what to sort by",
+  });
+
+/** Whether an asset's custom metadata value is (or, for a list, holds) `wanted`. */
+const holds = (value: unknown, wanted: string | number) =>
+  Array.isArray(value) ? value.includes(wanted) : value === wanted;
 
 function info(a: DataAsset): DataAssetInfo {
   return {
@@ -120,10 +199,11 @@ function once<T>(question: unknown, ask: (rt: ProviderRuntime) => Promise<T>): P
 
 /** Data assets matching every criterion given (live ones unless `archived: true`). */
 export function searchDataAssets(args: SearchDataAssetsArgs = {}): Promise<DataAssetInfo[]> {
-  if (args.limit !== undefined && !(Number.isInteger(args.limit) && args.limit >= 1)) {
+  const checked = validate(SearchArgsSchema, args as Record<string, unknown>);
+  if (!checked.ok) {
     return Promise.reject(
       new CodeOceanError(
-        `searchDataAssets: limit must be a whole number of 1 or more; got ${String(args.limit)}.`,
+        `searchDataAssets: ${checked.failures.map((f) => `${f.property} ${f.reason}`).join("; ")}.`,
       ),
     );
   }
@@ -141,7 +221,12 @@ export function searchDataAssets(args: SearchDataAssetsArgs = {}): Promise<DataA
         query: terms.join(" ") || undefined,
         archived: args.archived ?? false,
         type: args.type,
-        filters: wanted.map(([key, value]) => ({ key, value })),
+        origin: args.origin,
+        ownership: args.ownership,
+        favorite: args.favorite,
+        filters: [...wanted.map(([key, value]) => ({ key, value })), ...(args.filters ?? [])],
+        sortField: args.sortField,
+        sortOrder: args.sortOrder,
         limit: Math.min(1000, args.limit ?? 100),
       },
       { onUnreadable: (r) => unreadable.push(r.id ?? "(without an id)"), wanted: args.limit },
@@ -150,9 +235,14 @@ export function searchDataAssets(args: SearchDataAssetsArgs = {}): Promise<DataA
       if (args.name !== undefined && a.name !== args.name) continue;
       if (args.tags && !args.tags.every((t) => a.tags.includes(t))) continue;
       if (args.type !== undefined && a.type !== args.type) continue;
-      if (!wanted.every(([k, v]) => a.customMetadata[k] === v)) continue;
+      if (!wanted.every(([k, v]) => holds(a.customMetadata[k], v))) continue;
       found.push(info(a));
       if (args.limit !== undefined && found.length >= args.limit) break;
+    }
+    if (unreadable.length && !found.length) {
+      throw new CodeOceanError(
+        `searchDataAssets: found nothing this version of pulumi-codeocean can read; Code Ocean also returned ${unreadable.length} result(s) it cannot (ids ${unreadable.slice(0, 10).join(", ")}). A newer pulumi-codeocean may read them.`,
+      );
     }
     return found;
   });
@@ -163,7 +253,8 @@ export function getDataAsset(lookup: DataAssetLookup): Promise<DataAssetInfo> {
   if (lookup.id !== undefined) {
     const id = lookup.id;
     return once({ id }, async (rt) => {
-      const asset = await rt.client.findDataAsset(id);
+      // A lookup concludes nothing from a 404 but that it failed: one look is enough.
+      const asset = await rt.client.findDataAsset(id, { confirm: false });
       if (!asset) {
         throw new CodeOceanError(
           `getDataAsset: no data asset with id ${id} (HTTP 404), or the token cannot see it. Check the id in Code Ocean.`,

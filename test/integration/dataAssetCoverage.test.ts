@@ -671,6 +671,49 @@ describe("lookups: getDataAsset and searchDataAssets", () => {
     expect(searches()).toBe(9);
   });
 
+  it("searchDataAssets: origin, ownership, favorite, filters (values, range, exclude) and sorting as Code Ocean has them", async () => {
+    const a = await assets();
+    const ids = (xs: { id: string }[]) => xs.map((x) => x.id).sort();
+    admin().updateAsset(a.twinB.id, { favorite: true, owner: "someone-else-0001" });
+    expect(ids(await searchDataAssets({ origin: "external", tags: ["reference"] }))).toEqual(
+      [a.reads.id, a.twinA.id].sort(),
+    );
+    expect(ids(await searchDataAssets({ origin: "internal" }))).toEqual([a.result.id]);
+    expect(ids(await searchDataAssets({ ownership: "shared" }))).toEqual([a.twinB.id]);
+    expect(ids(await searchDataAssets({ favorite: true }))).toEqual([a.twinB.id]);
+    expect(
+      ids(await searchDataAssets({ filters: [{ key: "tags", values: ["human", "other"] }] })),
+    ).toEqual([a.reads.id, a.twinB.id].sort());
+    expect(
+      ids(
+        await searchDataAssets({ filters: [{ key: "tags", value: "reference", exclude: true }] }),
+      ),
+    ).toEqual([a.result.id, a.twinB.id].sort());
+    const byName = await searchDataAssets({ sortField: "name", sortOrder: "asc" });
+    const names = byName.map((x) => x.name);
+    expect(names).toHaveLength(4);
+    expect(names).toEqual([...names].sort((x, y) => x.localeCompare(y)));
+  });
+
+  it("searchDataAssets: a bad argument is refused before any call, naming it", async () => {
+    admin().clearJournal();
+    const e = await failure(
+      searchDataAssets({
+        sortOrder: "up",
+        filters: [{ key: "size", value: 1, range: { min: 0 } }],
+      } as never),
+    );
+    expect(e.message).toMatch(/sortOrder must be one of "asc", "desc"/);
+    expect(e.message).toMatch(/filters\[0\] needs exactly one of value, values and range/);
+    expect((await failure(searchDataAssets({ sortOrder: "asc" }))).message).toMatch(
+      /sortOrder needs sortField/,
+    );
+    expect((await failure(searchDataAssets({ limit: 0 }))).message).toMatch(
+      /limit must be 1 or more/,
+    );
+    expect(counts()).toEqual({});
+  });
+
   it("searchDataAssets: each distinct query is sent once per run; a failed one is asked again", async () => {
     await assets();
     const [x, y] = await Promise.all([

@@ -119,7 +119,10 @@ const CASES: BadInput[] = [
   D(
     "no source",
     { source: DEL },
-    { source: /is required: give exactly one of source\.aws, source\.gcp, source\.computation or source\.cloudWorkstation/ },
+    {
+      source:
+        /is required: give exactly one of source\.aws, source\.gcp, source\.computation or source\.cloudWorkstation/,
+    },
     { host: true },
   ),
   D(
