@@ -24,6 +24,7 @@ export type {
   SourceBucket,
   UserPermissionArgs,
 } from "./resources/dataAsset";
+export type { DataAssetState, DataAssetType } from "./resources/dataAssetSchema";
 export { CapsuleAttachment } from "./resources/capsuleAttachment";
 export type { CapsuleAttachmentArgs } from "./resources/capsuleAttachment";
 export {

@@ -47,6 +47,14 @@ const MetadataValue = z.union(
 
 export const ON_DELETE = ["archive", "delete", "retain"] as const;
 
+/**
+ * What Code Ocean reports as an asset's state. (A state this provider does not know stops a
+ * wait with an error that says so; state written by versions before 0.1.0's outputs is "".)
+ */
+export type DataAssetState = "draft" | "ready" | "failed";
+/** What Code Ocean reports as an asset's type. */
+export type DataAssetType = "dataset" | "result" | "combined" | "model";
+
 export { storedSource };
 export type { DataAssetPermissions, DataAssetSource };
 
@@ -225,9 +233,9 @@ export const dataAssetResource = field.resource({
     /** The GCP client secret, split out of `source` by the DataAsset class so the state encrypts it. */
     gcpClientSecret: field.hidden(z.string({ error: typeError("a string") }).optional()),
     /** `draft`, `ready` or `failed`. */
-    state: field.output((r) => r.asset.state, ""),
+    state: field.output((r) => r.asset.state as DataAssetState, "" as DataAssetState),
     /** `dataset`, `result`, `combined` or `model`. */
-    type: field.output((r) => r.asset.type, ""),
+    type: field.output((r) => r.asset.type as DataAssetType, "" as DataAssetType),
     /** Creation time, epoch seconds. */
     created: field.output((r) => r.asset.created, 0),
     /** Last use, epoch seconds; 0 = never. */
