@@ -89,18 +89,25 @@ describe("the tarball", () => {
   it("holds the compiled package, its docs and its license, and nothing else", () => {
     expect(entries).toEqual(pack.files.map((f) => f.path).sort());
     expect(entries.length).toBe(pack.entryCount);
-    for (const file of ["package.json", "README.md", "CHANGELOG.md", "LICENSE"])
+    for (const file of [
+      "package.json",
+      "README.md",
+      "CHANGELOG.md",
+      "LICENSE",
+      "emulator/README.md",
+    ])
       expect(entries).toContain(file);
 
     // Exactly one .js and one .d.ts per current source: nothing missing, nothing stale.
     expect(entries.filter((e) => e.startsWith("dist/"))).toEqual(expectedDist());
     expect(entries.filter((e) => !e.startsWith("dist/")).sort()).toEqual(
-      ["CHANGELOG.md", "LICENSE", "README.md", "package.json"].sort(),
+      ["CHANGELOG.md", "LICENSE", "README.md", "emulator/README.md", "package.json"].sort(),
     );
 
     const forbidden = entries.filter(
       (e) =>
-        /^(test|bench|examples|scripts|provider|emulator|node_modules|coverage|\.ci)\//.test(e) ||
+        (/^(test|bench|examples|scripts|provider|emulator|node_modules|coverage|\.ci)\//.test(e) &&
+          e !== "emulator/README.md") ||
         /\.map$/.test(e) ||
         (/\.ts$/.test(e) && !/\.d\.ts$/.test(e)) ||
         /\.tgz$|tsconfig|jest\.config|eslint\.config|Pulumi\.yaml/.test(e),
