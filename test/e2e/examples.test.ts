@@ -41,6 +41,37 @@ describeWithEngine("examples through the Pulumi engine", () => {
     expect(emu.admin.assets().every((a) => a.archived)).toBe(true);
   });
 
+  it("cloud-workstation: captures a dataset and a result from a running session; the result is attached", async () => {
+    const t = await newStack(
+      "codeocean-cloud-workstation",
+      exampleProgram("cloud-workstation"),
+      emu,
+      {
+        "codeocean-cloud-workstation:sessionId": SEED_IDS.cloudWorkstation,
+        "codeocean-cloud-workstation:pipelineId": SEED_IDS.pipeline,
+      },
+    );
+    try {
+      const up = await t.stack.up();
+      expect(up.summary.resourceChanges).toMatchObject({ create: 4 });
+      expect(up.outputs.curatedType.value).toBe("dataset");
+      expect(up.outputs.figuresType.value).toBe("result");
+      expect(up.outputs.figuresLineage.value).toMatchObject({
+        computation: SEED_IDS.cloudWorkstation,
+        runScript: "code/plot.py",
+      });
+      expect(
+        emu.admin.attachments().filter((a) => a.assetId === up.outputs.figuresId.value),
+      ).toMatchObject([
+        { targetKind: "pipeline", targetId: SEED_IDS.pipeline, mount: "session_figures" },
+      ]);
+      const preview = await t.stack.preview();
+      expect(preview.changeSummary).toEqual({ same: 4 });
+    } finally {
+      await t.destroyAndCleanup();
+    }
+  });
+
   it("adopt-existing: adopts an asset made by hand and looks another up read-only", async () => {
     const c = fastClient(emu);
     const byHand = await c.createDataAsset({
