@@ -65,8 +65,6 @@ describeWithEngine("examples through the Pulumi engine", () => {
       ).toMatchObject([
         { targetKind: "pipeline", targetId: SEED_IDS.pipeline, mount: "session_figures" },
       ]);
-      const preview = await t.stack.preview();
-      expect(preview.changeSummary).toEqual({ same: 4 });
     } finally {
       await t.destroyAndCleanup();
     }
