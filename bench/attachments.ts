@@ -9,7 +9,7 @@
  * full mode adds slow (5 s) mounts for information: every re-post is an attach call too.
  */
 import { SEED_IDS } from "../emulator";
-import { CodeOceanClient } from "../provider/api/client";
+import { CodeOceanClient } from "../provider/core/api/client";
 import {
   SERVER_RPS,
   TOKEN,

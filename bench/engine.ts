@@ -28,7 +28,7 @@ import {
   journalFigures,
   timed,
 } from "./harness";
-import { withoutStackCaptures } from "../provider/resources/register";
+import { withoutStackCaptures } from "../provider/faces/dynamic/register";
 import { Registration, dataAssetWithStackCaptures } from "../test/helpers/registration";
 import { Bar, BenchContext, SectionResult, Table, bar, fmtStat, num, ratio, stat } from "./report";
 
@@ -58,9 +58,9 @@ let built:
 /** The built package's DataAsset shim and registered keys (what `DataAsset` passes the SDK), once. */
 function builtRegistration() {
   if (!built) {
-    const dir = `${REPO_ROOT}/dist/provider/resources`;
-    const { dataAssetResource } = require(`${dir}/dataAssetSchema.js`);
-    const { registeredKeys } = require(`${dir}/fields.js`);
+    const dir = `${REPO_ROOT}/dist/provider`;
+    const { dataAssetResource } = require(`${dir}/resources/dataAsset/table.js`);
+    const { registeredKeys } = require(`${dir}/declare/fields.js`);
     const registration: Registration = {
       shim: builtShims().dataAsset,
       keys: registeredKeys(dataAssetResource),

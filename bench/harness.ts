@@ -61,7 +61,7 @@ export function builtShims(root = REPO_ROOT): {
   dataAsset: pulumi.dynamic.ResourceProvider;
   capsuleAttachment: pulumi.dynamic.ResourceProvider;
 } {
-  const dir = path.join(root, "dist", "provider", "resources");
+  const dir = path.join(root, "dist", "provider", "faces", "dynamic");
   return {
     dataAsset: require(path.join(dir, "dataAsset.js")).dataAssetShim,
     capsuleAttachment: require(path.join(dir, "capsuleAttachment.js")).capsuleAttachmentShim,

@@ -11,7 +11,7 @@
  * - doubling: Terraform's StateChangeConf style (GET at once, then 100 ms, 200 ms, … capped
  *   at 10 s). Both anchors start when the POST's answer arrives and have no randomness.
  */
-import { DEFAULT_POLL_SCHEDULE, nextPollDelayMs } from "../provider/waiter";
+import { DEFAULT_POLL_SCHEDULE, nextPollDelayMs } from "../provider/core/waiter";
 import { mulberry32 } from "../emulator/faults";
 import { Bar, BenchContext, SectionResult, Table, bar, num, quantile } from "./report";
 

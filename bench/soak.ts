@@ -18,7 +18,7 @@ import * as util from "util";
 import { startEmulator } from "../emulator";
 import type { FaultRule, RunningEmulator } from "../emulator";
 import { PartialFailure } from "../provider/resources/partialFailure";
-import { currentRuntime, dataAssetProvider as da } from "../provider/runtime";
+import { currentRuntime, dataAssetProvider as da } from "../provider/faces/dynamic/runtime";
 
 type Props = Record<string, unknown>;
 

@@ -85,9 +85,9 @@ function compileTree(srcRoot: string, outRoot: string): void {
 function changeImplementation(providerDir: string): string[] {
   const changed: string[] = [];
   for (const rel of [
-    "resources/dataAssetProvider.ts",
-    "resources/capsuleAttachmentProvider.ts",
-    "waiter.ts",
+    "resources/dataAsset/provider.ts",
+    "resources/capsuleAttachment/provider.ts",
+    "core/waiter.ts",
   ]) {
     const file = path.join(providerDir, rel);
     if (!fs.existsSync(file)) continue;
@@ -131,7 +131,7 @@ export async function compareBuilds(): Promise<BuildsComparison> {
     }
     const impl = (v: string) =>
       fs.readFileSync(
-        path.join(scratch, v, "dist", "provider", "resources", "dataAssetProvider.js"),
+        path.join(scratch, v, "dist", "provider", "resources", "dataAsset", "provider.js"),
         "utf8",
       );
     const main = await providerTexts();

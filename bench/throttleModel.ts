@@ -11,9 +11,9 @@
  */
 import FakeTimers from "@sinonjs/fake-timers";
 import { RateLimiter } from "../emulator/faults";
-import { Throttle } from "../provider/api/throttle";
-import { DEFAULT_RETRY_POLICY, retryDelayMs } from "../provider/api/retry";
-import { ReadinessEstimate, waitUntil } from "../provider/waiter";
+import { Throttle } from "../provider/core/api/throttle";
+import { DEFAULT_RETRY_POLICY, retryDelayMs } from "../provider/core/api/retry";
+import { ReadinessEstimate, waitUntil } from "../provider/core/waiter";
 import { Table, fmtStat, pct, stat } from "./report";
 
 const READY_AFTER_MS = 5_000;

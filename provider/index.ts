@@ -2,7 +2,7 @@
  * pulumi-codeocean: Code Ocean data assets and their capsule/pipeline attachments as Pulumi
  * resources.
  */
-export { DataAsset } from "./resources/dataAsset";
+export { DataAsset } from "./faces/dynamic/dataAsset";
 export type {
   AwsSourceArgs,
   CloudWorkstationSourceArgs,
@@ -23,18 +23,23 @@ export type {
   S3TargetArgs,
   SourceBucket,
   UserPermissionArgs,
-} from "./resources/dataAsset";
-export type { DataAssetState, DataAssetType } from "./resources/dataAssetSchema";
-export { CapsuleAttachment } from "./resources/capsuleAttachment";
-export type { CapsuleAttachmentArgs } from "./resources/capsuleAttachment";
+} from "./faces/dynamic/dataAsset";
+export type { DataAssetState, DataAssetType } from "./resources/dataAsset/table";
+export { CapsuleAttachment } from "./faces/dynamic/capsuleAttachment";
+export type { CapsuleAttachmentArgs } from "./faces/dynamic/capsuleAttachment";
 export {
   getDataAsset,
   getDataAssetOutput,
   searchDataAssets,
   searchDataAssetsOutput,
-} from "./lookups";
-export type { DataAssetInfo, DataAssetLookup, SearchDataAssetsArgs, SearchFilter } from "./lookups";
-export { CodeOceanClient } from "./api/client";
-export type { ClientSettings, TargetKind } from "./api/client";
-export * from "./api/errors";
+} from "./faces/dynamic/lookups";
+export type {
+  DataAssetInfo,
+  DataAssetLookup,
+  SearchDataAssetsArgs,
+  SearchFilter,
+} from "./faces/dynamic/lookups";
+export { CodeOceanClient } from "./core/api/client";
+export type { ClientSettings, TargetKind } from "./core/api/client";
+export * from "./core/api/errors";
 export { VERSION } from "./version";

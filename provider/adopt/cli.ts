@@ -8,11 +8,11 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
-import { AuthenticationError, CodeOceanError } from "../api/errors";
-import { redact } from "../api/redact";
-import { CONFIG_KEYS } from "../config";
-import { ON_DELETE } from "../resources/dataAssetSchema";
-import { ProviderRuntime } from "../providerRuntime";
+import { AuthenticationError, CodeOceanError } from "../core/api/errors";
+import { redact } from "../core/api/redact";
+import { CONFIG_KEYS } from "../core/config";
+import { ON_DELETE } from "../resources/dataAsset/table";
+import { ProviderRuntime } from "../core/runtime";
 import { VERSION } from "../version";
 import { collectAssets, Selection } from "./collect";
 import { generateModule } from "./generate";

@@ -3,10 +3,10 @@
  * asked), then each ready asset's sharing, through the package's client (retries, the
  * adaptive request budget, redaction), with progress lines for large estates.
  */
-import { effectivePermissions } from "../resources/dataAssetSchema";
-import type { CodeOceanClient, UnreadableResult } from "../api/client";
-import type { DataAsset, Permissions } from "../api/schemas";
-import { assetBasics } from "../assetView";
+import { effectivePermissions } from "../resources/dataAsset/table";
+import type { CodeOceanClient, UnreadableResult } from "../core/api/client";
+import type { DataAsset, Permissions } from "../core/api/schemas";
+import { assetBasics } from "../resources/dataAsset/view";
 import type { AdoptedAsset } from "./generate";
 
 export interface Selection {

@@ -5,8 +5,8 @@
  * shows none. Pure (no I/O): the same assets and options give the same bytes.
  */
 import { arr, bool, Entry, hex4, Literal, num, obj, print, str } from "./format";
-import type { AssetBasics } from "../assetView";
-import type { MetadataValue } from "../api/schemas";
+import type { AssetBasics } from "../resources/dataAsset/view";
+import type { MetadataValue } from "../core/api/schemas";
 import { compareText, resourceNames } from "./names";
 
 /** What codeocean-adopt learned about one asset. */

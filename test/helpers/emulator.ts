@@ -5,8 +5,8 @@ import {
   SEED_IDS,
   startEmulator,
 } from "../../emulator";
-import { CodeOceanClient, ClientSettings } from "../../provider/api/client";
-import { Throttle } from "../../provider/api/throttle";
+import { CodeOceanClient, ClientSettings } from "../../provider/core/api/client";
+import { Throttle } from "../../provider/core/api/throttle";
 import { freshRuntime } from "./runtime";
 
 export { DEFAULT_EMULATOR_TOKEN as TOKEN, SEED_IDS };

@@ -4,11 +4,11 @@
  * the host builds one from the stack config). `freshRuntime()` installs a new one wherever a
  * test needs a clean client, throttle and caches.
  */
-import type { ConfigSource } from "../../provider/config";
-import { ProviderRuntime } from "../../provider/providerRuntime";
-import { currentRuntime, installRuntime } from "../../provider/runtime";
+import type { ConfigSource } from "../../provider/core/config";
+import { ProviderRuntime } from "../../provider/core/runtime";
+import { currentRuntime, installRuntime } from "../../provider/faces/dynamic/runtime";
 
-export { capsuleAttachmentProvider, dataAssetProvider } from "../../provider/runtime";
+export { capsuleAttachmentProvider, dataAssetProvider } from "../../provider/faces/dynamic/runtime";
 
 /** A new runtime from the current environment (and `config`), replacing the previous one. */
 export function freshRuntime(config?: ConfigSource): ProviderRuntime {

@@ -4,7 +4,7 @@ import { SEED_IDS, TOKEN, eventually, fastClient, useEmulator } from "../helpers
 
 const {
   capsuleAttachmentShim,
-} = require("pulumi-codeocean/dist/provider/resources/capsuleAttachment.js");
+} = require("pulumi-codeocean/dist/provider/faces/dynamic/capsuleAttachment.js");
 
 const emu = useEmulator({ readyAfterMs: 20, attachReadyAfterMs: 150 });
 let host: Host;

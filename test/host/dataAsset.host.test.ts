@@ -6,7 +6,7 @@
 import { DIFF, Host, HostCallError, serializeProvider, startHost } from "../helpers/host";
 import { TOKEN, useEmulator } from "../helpers/emulator";
 
-const { dataAssetShim } = require("pulumi-codeocean/dist/provider/resources/dataAsset.js");
+const { dataAssetShim } = require("pulumi-codeocean/dist/provider/faces/dynamic/dataAsset.js");
 
 const emu = useEmulator({ readyAfterMs: 100 });
 let host: Host;

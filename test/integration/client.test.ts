@@ -9,8 +9,8 @@ import {
   PermissionDeniedError,
   RateLimitError,
   ResponseValidationError,
-} from "../../provider/api/errors";
-import { Throttle } from "../../provider/api/throttle";
+} from "../../provider/core/api/errors";
+import { Throttle } from "../../provider/core/api/throttle";
 import { SEED_IDS, TOKEN, eventually, fastClient, useEmulator } from "../helpers/emulator";
 
 const emu = useEmulator();

@@ -5,7 +5,7 @@
  * counted in the emulator's journal (routes; bodies are not journalled, so what a request
  * carried is asserted through the emulator's state).
  */
-import { getDataAsset, searchDataAssets } from "../../provider/lookups";
+import { getDataAsset, searchDataAssets } from "../../provider/faces/dynamic/lookups";
 import { dataAssetProvider as p, freshRuntime } from "../helpers/runtime";
 import { SEED_IDS, TOKEN, configureProviderEnv, useEmulator } from "../helpers/emulator";
 

@@ -1,5 +1,5 @@
 /** DataAsset provider methods called directly, against the emulator over real HTTP. */
-import { NotFoundError } from "../../provider/api/errors";
+import { NotFoundError } from "../../provider/core/api/errors";
 import { PartialFailure } from "../../provider/resources/partialFailure";
 import { dataAssetProvider as p, freshRuntime } from "../helpers/runtime";
 import { SEED_IDS, configureProviderEnv, fastClient, useEmulator } from "../helpers/emulator";

@@ -143,7 +143,7 @@ describe("the tarball", () => {
 
   it("ships declarations that carry the JSDoc", () => {
     const dts = fs.readFileSync(
-      path.join(installed, "dist/provider/resources/dataAsset.d.ts"),
+      path.join(installed, "dist/provider/faces/dynamic/dataAsset.d.ts"),
       "utf8",
     );
     const documented = (declaration: RegExp) =>
@@ -155,7 +155,7 @@ describe("the tarball", () => {
     expect(documented(/static get\(/)).toBe(true);
 
     const attachment = fs.readFileSync(
-      path.join(installed, "dist/provider/resources/capsuleAttachment.d.ts"),
+      path.join(installed, "dist/provider/faces/dynamic/capsuleAttachment.d.ts"),
       "utf8",
     );
     expect(attachment).toMatch(
@@ -173,7 +173,7 @@ describe("installed in a fresh project", () => {
         main: r("pulumi-codeocean"),
         emulator: r("pulumi-codeocean/emulator"),
         runtime: r("pulumi-codeocean/runtime"),
-        dataAsset: r("pulumi-codeocean/dist/provider/resources/dataAsset.js"),
+        dataAsset: r("pulumi-codeocean/dist/provider/faces/dynamic/dataAsset.js"),
         packageJson: r("pulumi-codeocean/package.json"),
         pulumi: r("@pulumi/pulumi"),
         exports: Object.keys(main).sort(),
@@ -186,8 +186,8 @@ describe("installed in a fresh project", () => {
     expect(out).toMatchObject({
       main: inPackage("dist/provider/index.js"),
       emulator: inPackage("dist/emulator/index.js"),
-      runtime: inPackage("dist/provider/runtime.js"),
-      dataAsset: inPackage("dist/provider/resources/dataAsset.js"),
+      runtime: inPackage("dist/provider/faces/dynamic/runtime.js"),
+      dataAsset: inPackage("dist/provider/faces/dynamic/dataAsset.js"),
       packageJson: inPackage("package.json"),
       version: repoPackage.version,
     });
@@ -296,8 +296,8 @@ export const version: string = VERSION;
         }),
       ).version,
     ).toMatch(/^6\./);
-    const daPath = path.join(installed, "dist/provider/resources/dataAsset.js");
-    const caPath = path.join(installed, "dist/provider/resources/capsuleAttachment.js");
+    const daPath = path.join(installed, "dist/provider/faces/dynamic/dataAsset.js");
+    const caPath = path.join(installed, "dist/provider/faces/dynamic/capsuleAttachment.js");
     const serialize = `
       const { serializeFunction } = require("@pulumi/pulumi/runtime/closure/serializeClosure");
       const { dataAssetShim } = require(${JSON.stringify(daPath)});

@@ -1020,10 +1020,10 @@ describe("through the dynamic-provider host", () => {
   const providers: Record<Resource, string> = { DataAsset: "", CapsuleAttachment: "" };
   beforeAll(async () => {
     providers.DataAsset = await serializeProvider(
-      require("pulumi-codeocean/dist/provider/resources/dataAsset.js").dataAssetShim,
+      require("pulumi-codeocean/dist/provider/faces/dynamic/dataAsset.js").dataAssetShim,
     );
     providers.CapsuleAttachment = await serializeProvider(
-      require("pulumi-codeocean/dist/provider/resources/capsuleAttachment.js")
+      require("pulumi-codeocean/dist/provider/faces/dynamic/capsuleAttachment.js")
         .capsuleAttachmentShim,
     );
     host = await startHost();

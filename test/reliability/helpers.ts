@@ -1,6 +1,6 @@
 /** Shared pieces of the reliability and security suites (not a test file itself). */
 import type { RunningEmulator } from "../../emulator";
-import { attachmentId } from "../../provider/resources/capsuleAttachmentSchema";
+import { attachmentId } from "../../provider/resources/capsuleAttachment/table";
 import { freshRuntime } from "../helpers/runtime";
 
 export type Props = Record<string, unknown>;

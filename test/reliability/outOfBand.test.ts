@@ -4,7 +4,7 @@
  * up (update, or create + delete for a replacement), destroy (delete) — against the changed
  * emulator and asserts the outcome, quickly: nothing crashes and nothing hangs.
  */
-import { NotFoundError } from "../../provider/api/errors";
+import { NotFoundError } from "../../provider/core/api/errors";
 import { capsuleAttachmentProvider as ca, dataAssetProvider as da } from "../helpers/runtime";
 import { PartialFailure } from "../../provider/resources/partialFailure";
 import {

@@ -10,8 +10,8 @@ import * as http from "http";
 import * as os from "os";
 import * as util from "util";
 import fetch from "node-fetch";
-import { CodeOceanClient } from "../../provider/api/client";
-import { ConfigurationError } from "../../provider/api/errors";
+import { CodeOceanClient } from "../../provider/core/api/client";
+import { ConfigurationError } from "../../provider/core/api/errors";
 import { capsuleAttachmentProvider as ca, dataAssetProvider as da } from "../helpers/runtime";
 import { PartialFailure } from "../../provider/resources/partialFailure";
 import { SEED_IDS, configureProviderEnv, eventually, useEmulator } from "../helpers/emulator";
@@ -441,10 +441,10 @@ describe("through the dynamic-provider host", () => {
       },
     });
     dataAssetProvider = await serializeProvider(
-      require("pulumi-codeocean/dist/provider/resources/dataAsset.js").dataAssetShim,
+      require("pulumi-codeocean/dist/provider/faces/dynamic/dataAsset.js").dataAssetShim,
     );
     attachmentProvider = await serializeProvider(
-      require("pulumi-codeocean/dist/provider/resources/capsuleAttachment.js")
+      require("pulumi-codeocean/dist/provider/faces/dynamic/capsuleAttachment.js")
         .capsuleAttachmentShim,
     );
     for (const text of [dataAssetProvider, attachmentProvider]) {

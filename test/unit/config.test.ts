@@ -1,5 +1,5 @@
-import { ConfigurationError } from "../../provider/api/errors";
-import * as config from "../../provider/config";
+import { ConfigurationError } from "../../provider/core/api/errors";
+import * as config from "../../provider/core/config";
 
 const { CONFIG_KEYS } = config;
 /** The stack config a test gave, as `configure` would hand it to the runtime. */

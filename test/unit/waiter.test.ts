@@ -6,7 +6,7 @@ import {
   WaitTimeoutError,
   nextPollDelayMs,
   waitUntil,
-} from "../../provider/waiter";
+} from "../../provider/core/waiter";
 
 const zero = () => 0;
 const half = () => 0.5;

@@ -1,5 +1,5 @@
-import { apiBaseUrl, isLoopbackHost } from "../../../provider/api/endpoint";
-import { ConfigurationError } from "../../../provider/api/errors";
+import { apiBaseUrl, isLoopbackHost } from "../../../provider/core/api/endpoint";
+import { ConfigurationError } from "../../../provider/core/api/errors";
 
 describe("apiBaseUrl", () => {
   it.each([

@@ -11,7 +11,7 @@ import {
   PermissionDeniedError,
   RateLimitError,
   ResponseValidationError,
-} from "../../../provider/api/errors";
+} from "../../../provider/core/api/errors";
 
 const req = { method: "PUT", path: "/data_assets/4367940e-e863-4819-afbd-1b6b9f9b1256" };
 

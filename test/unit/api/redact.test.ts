@@ -5,8 +5,8 @@ import {
   CodeOceanError,
   ConfigurationError,
   ResponseValidationError,
-} from "../../../provider/api/errors";
-import { redact, registerSecret } from "../../../provider/api/redact";
+} from "../../../provider/core/api/errors";
+import { redact, registerSecret } from "../../../provider/core/api/redact";
 import { PartialFailure } from "../../../provider/resources/partialFailure";
 
 const TOKEN = "cop_0123456789abcdefSECRET";

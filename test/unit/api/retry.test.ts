@@ -4,7 +4,7 @@ import {
   APITimeoutError,
   CodeOceanError,
   ResponseValidationError,
-} from "../../../provider/api/errors";
+} from "../../../provider/core/api/errors";
 import {
   DEFAULT_RETRY_POLICY,
   Idempotency,
@@ -12,7 +12,7 @@ import {
   isRetryable,
   parseRetryAfter,
   retryDelayMs,
-} from "../../../provider/api/retry";
+} from "../../../provider/core/api/retry";
 
 const req = { method: "GET", path: "/data_assets/1" };
 

@@ -2,7 +2,7 @@ import {
   createDataAssetToWire,
   searchToWire,
   updateDataAssetToWire,
-} from "../../../provider/api/requests";
+} from "../../../provider/core/api/requests";
 import {
   AttachResultsWire,
   CustomMetadataSchemaWire,
@@ -11,7 +11,7 @@ import {
   attachResultFromWire,
   customMetadataSchemaFromWire,
   dataAssetFromWire,
-} from "../../../provider/api/schemas";
+} from "../../../provider/core/api/schemas";
 import { NO_PROVENANCE, undefinedPaths } from "../helpers";
 
 const ID = "4367940e-e863-4819-afbd-1b6b9f9b1256";

@@ -1,4 +1,4 @@
-import { DEFAULT_THROTTLE, Throttle } from "../../../provider/api/throttle";
+import { DEFAULT_THROTTLE, Throttle } from "../../../provider/core/api/throttle";
 import { RateLimiter } from "../../../emulator/faults";
 
 const T0 = 1_700_000_000_000;

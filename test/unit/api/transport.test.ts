@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { describeZodError, readErrorBody } from "../../../provider/api/transport";
+import { describeZodError, readErrorBody } from "../../../provider/core/api/transport";
 
 describe("readErrorBody", () => {
   it("takes Code Ocean's message from a JSON body and keeps the body", () => {

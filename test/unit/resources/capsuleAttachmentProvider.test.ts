@@ -1,4 +1,4 @@
-import { CodeOceanError } from "../../../provider/api/errors";
+import { CodeOceanError } from "../../../provider/core/api/errors";
 import {
   CapsuleAttachmentInputsSchema,
   CapsuleAttachmentOutputs,
@@ -6,9 +6,9 @@ import {
   diffCapsuleAttachment,
   parseAttachmentId,
   toOutputs,
-} from "../../../provider/resources/capsuleAttachmentSchema";
+} from "../../../provider/resources/capsuleAttachment/table";
 import { capsuleAttachmentProvider, freshRuntime } from "../../helpers/runtime";
-import { CheckFailure, UNKNOWN, validate } from "../../../provider/resources/inputs";
+import { CheckFailure, UNKNOWN, validate } from "../../../provider/declare/inputs";
 import { undefinedPaths } from "../helpers";
 
 const CAPSULE = "4367940e-e863-4819-afbd-1b6b9f9b1256";

@@ -1,4 +1,4 @@
-import type { DataAsset } from "../../../provider/api/schemas";
+import type { DataAsset } from "../../../provider/core/api/schemas";
 import {
   DataAssetInputs,
   DataAssetInputsSchema,
@@ -6,10 +6,10 @@ import {
   diffDataAsset,
   metadataChanges,
   toOutputs,
-} from "../../../provider/resources/dataAssetSchema";
+} from "../../../provider/resources/dataAsset/table";
 import { dataAssetProvider } from "../../helpers/runtime";
 import { NO_PROVENANCE } from "../helpers";
-import { UNKNOWN } from "../../../provider/resources/inputs";
+import { UNKNOWN } from "../../../provider/declare/inputs";
 
 const ID = "4367940e-e863-4819-afbd-1b6b9f9b1256";
 const OTHER = "5367940e-e863-4819-afbd-1b6b9f9b1256";

@@ -2,8 +2,8 @@
  * The diff, the sharing Code Ocean lists and the metadata PUT for DataAsset's newer inputs:
  * archived, permissions, source.combined, endpointName and resultsInfo.
  */
-import { updateDataAssetToWire } from "../../../provider/api/requests";
-import type { DataAsset, Permissions } from "../../../provider/api/schemas";
+import { updateDataAssetToWire } from "../../../provider/core/api/requests";
+import type { DataAsset, Permissions } from "../../../provider/core/api/schemas";
 import {
   DataAssetInputs,
   DataAssetInputsSchema,
@@ -14,8 +14,8 @@ import {
   metadataUpdate,
   storedPermissions,
   toOutputs,
-} from "../../../provider/resources/dataAssetSchema";
-import { UNKNOWN } from "../../../provider/resources/inputs";
+} from "../../../provider/resources/dataAsset/table";
+import { UNKNOWN } from "../../../provider/declare/inputs";
 import { dataAssetProvider } from "../../helpers/runtime";
 import { NO_PROVENANCE } from "../helpers";
 

@@ -1,13 +1,13 @@
-import type { CustomMetadataField, DataAsset } from "../../../provider/api/schemas";
-import { ProviderRuntime } from "../../../provider/providerRuntime";
-import { validateCustomMetadata } from "../../../provider/resources/customMetadata";
+import type { CustomMetadataField, DataAsset } from "../../../provider/core/api/schemas";
+import { ProviderRuntime } from "../../../provider/core/runtime";
+import { validateCustomMetadata } from "../../../provider/resources/dataAsset/customMetadata";
 import {
   DataAssetInputsSchema,
   storedSource,
   toOutputs,
-} from "../../../provider/resources/dataAssetSchema";
+} from "../../../provider/resources/dataAsset/table";
 import { dataAssetProvider, freshRuntime } from "../../helpers/runtime";
-import { UNKNOWN, propertyPath } from "../../../provider/resources/inputs";
+import { UNKNOWN, propertyPath } from "../../../provider/declare/inputs";
 import { NO_PROVENANCE, allKeys, undefinedPaths } from "../helpers";
 
 const ID = "4367940e-e863-4819-afbd-1b6b9f9b1256";

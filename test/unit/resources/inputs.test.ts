@@ -7,7 +7,7 @@ import {
   propertyPath,
   typeError,
   validate,
-} from "../../../provider/resources/inputs";
+} from "../../../provider/declare/inputs";
 
 describe("UNKNOWN", () => {
   it("is the engine's unknown-value sentinel", () => {

@@ -1,9 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
-import { DataAsset, dataAssetShim } from "../../../provider/resources/dataAsset";
-import { CapsuleAttachment } from "../../../provider/resources/capsuleAttachment";
-import { dataAssetResource } from "../../../provider/resources/dataAssetSchema";
-import { registeredKeys } from "../../../provider/resources/fields";
-import { withoutStackCaptures } from "../../../provider/resources/register";
+import { DataAsset, dataAssetShim } from "../../../provider/faces/dynamic/dataAsset";
+import { CapsuleAttachment } from "../../../provider/faces/dynamic/capsuleAttachment";
+import { dataAssetResource } from "../../../provider/resources/dataAsset/table";
+import { registeredKeys } from "../../../provider/declare/fields";
+import { withoutStackCaptures } from "../../../provider/faces/dynamic/register";
 import { dataAssetWithStackCaptures } from "../../helpers/registration";
 
 const ARGS = {

@@ -1,4 +1,4 @@
-import type { DataAsset, MetadataValue, SourceBucket } from "./api/schemas";
+import type { DataAsset, MetadataValue, SourceBucket } from "../../core/api/schemas";
 
 /** `sourceBucket` when Code Ocean gives none (outputs never hold null there). */
 export const NO_SOURCE_BUCKET: SourceBucket = {

@@ -6,9 +6,9 @@
  * `capsuleAttachmentProvider.<method>(…)`.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { CodeOceanError } from "./api/errors";
-import { configFingerprint } from "./config";
-import { ProviderRuntime } from "./providerRuntime";
+import { CodeOceanError } from "../../core/api/errors";
+import { configFingerprint } from "../../core/config";
+import { ProviderRuntime } from "../../core/runtime";
 
 export { ProviderRuntime };
 

@@ -8,13 +8,13 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { nameQuery } from "./api/client";
-import { AssetBasics, NO_SOURCE_BUCKET, assetBasics } from "./assetView";
-import { CodeOceanError } from "./api/errors";
-import type { DataAsset, Provenance, SourceBucket } from "./api/schemas";
-import { configFingerprint, ConfigSource } from "./config";
-import { ProviderRuntime } from "./providerRuntime";
-import { validate } from "./resources/inputs";
+import { nameQuery } from "../../core/api/client";
+import { AssetBasics, NO_SOURCE_BUCKET, assetBasics } from "../../resources/dataAsset/view";
+import { CodeOceanError } from "../../core/api/errors";
+import type { DataAsset, Provenance, SourceBucket } from "../../core/api/schemas";
+import { configFingerprint, ConfigSource } from "../../core/config";
+import { ProviderRuntime } from "../../core/runtime";
+import { validate } from "../../declare/inputs";
 
 /** A data asset as a lookup returns it. */
 export interface DataAssetInfo extends AssetBasics {

@@ -3,12 +3,12 @@
  * `configure` built. Reached at run time through `require("pulumi-codeocean/runtime")` from
  * the tiny serialized shim, so that refresh and destroy always run the installed code.
  */
-import { CodeOceanError, NotFoundError, withRecordedTokenAdvice } from "../api/errors";
-import { registerSecret } from "../api/redact";
-import type { DataAsset as RemoteAsset } from "../api/schemas";
-import type { ProviderRuntime } from "../providerRuntime";
+import { CodeOceanError, NotFoundError, withRecordedTokenAdvice } from "../../core/api/errors";
+import { registerSecret } from "../../core/api/redact";
+import type { DataAsset as RemoteAsset } from "../../core/api/schemas";
+import type { ProviderRuntime } from "../../core/runtime";
 import { validateCustomMetadata } from "./customMetadata";
-import { reconcileCreate, toCreateParams, waitForReady } from "./dataAssetCreate";
+import { reconcileCreate, toCreateParams, waitForReady } from "./create";
 import {
   DataAssetInputs,
   DataAssetOutputs,
@@ -21,10 +21,15 @@ import {
   remoteFromOutputs,
   stillImporting,
   storedPermissions,
-} from "./dataAssetSchema";
-import { DiffResult, sameValue } from "./fields";
-import { CheckFailure, containsUnknown, parseChecked as parseValid, validate } from "./inputs";
-import { PartialFailure, PROVIDER_KEY, withProvider } from "./partialFailure";
+} from "./table";
+import { DiffResult, sameValue } from "../../declare/fields";
+import {
+  CheckFailure,
+  containsUnknown,
+  parseChecked as parseValid,
+  validate,
+} from "../../declare/inputs";
+import { PartialFailure, PROVIDER_KEY, withProvider } from "../partialFailure";
 
 type Props = Record<string, unknown>;
 

@@ -11,7 +11,7 @@ import {
 } from "./errors";
 import { Idempotency, RetryPolicy, isRetryable, parseRetryAfter, retryDelayMs } from "./retry";
 import { Throttle } from "./throttle";
-import { VERSION } from "../version";
+import { VERSION } from "../../version";
 
 /** The API version this client speaks; older servers answer 400 to it (as with the official SDK). */
 const MIN_SERVER_VERSION = "4.6.0";

@@ -4,11 +4,17 @@
  * twice to the same capsule); an omitted mount means "the asset's own", so it never
  * replaces by itself. Settings change nothing remote.
  */
-import type { TargetKind } from "../api/client";
-import type { AttachResult } from "../api/schemas";
-import { CodeOceanError } from "../api/errors";
-import { fieldsOf, Inputs, OutputsOf } from "./fields";
-import { codeOceanId, containsUnknown, mountName, readyTimeoutSeconds, typeError } from "./inputs";
+import type { TargetKind } from "../../core/api/client";
+import type { AttachResult } from "../../core/api/schemas";
+import { CodeOceanError } from "../../core/api/errors";
+import { fieldsOf, Inputs, OutputsOf } from "../../declare/fields";
+import {
+  codeOceanId,
+  containsUnknown,
+  mountName,
+  readyTimeoutSeconds,
+  typeError,
+} from "../../declare/inputs";
 import { z } from "zod";
 
 /** What Code Ocean says about an attachment; `mount` is the effective one. */

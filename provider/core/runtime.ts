@@ -21,12 +21,12 @@ import {
   ProviderSettings,
   skipsCredentialsValidation,
 } from "./config";
-import { ArchivedIndex } from "./resources/archivedIndex";
-import { AttachmentIndex } from "./resources/attachmentIndex";
-import { AttachQueue } from "./resources/attachQueue";
-import { CreateRecovery } from "./resources/createRecovery";
-import { createCapsuleAttachmentProvider } from "./resources/capsuleAttachmentProvider";
-import { createDataAssetProvider } from "./resources/dataAssetProvider";
+import { ArchivedIndex } from "../resources/dataAsset/archivedIndex";
+import { AttachmentIndex } from "../resources/capsuleAttachment/attachmentIndex";
+import { AttachQueue } from "../resources/capsuleAttachment/attachQueue";
+import { CreateRecovery } from "../resources/dataAsset/recovery";
+import { createCapsuleAttachmentProvider } from "../resources/capsuleAttachment/provider";
+import { createDataAssetProvider } from "../resources/dataAsset/provider";
 import {
   ATTACH_POLL_SCHEDULE,
   DEFAULT_POLL_SCHEDULE,

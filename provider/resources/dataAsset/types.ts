@@ -11,7 +11,7 @@ import {
   nonEmptyString,
   typeError,
   typeErrorOnly,
-} from "./inputs";
+} from "../../declare/inputs";
 
 const S3_BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const GCS_BUCKET = /^[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]$/;

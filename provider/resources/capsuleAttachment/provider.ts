@@ -8,9 +8,9 @@
  * existed before this resource did: that one is recorded as `foundAttached`, and `delete`
  * leaves it attached, saying so — a stack never takes away what it did not make.
  */
-import { BadRequestError, NotFoundError, withRecordedTokenAdvice } from "../api/errors";
-import { outcomeUnknown } from "../api/retry";
-import type { ProviderRuntime } from "../providerRuntime";
+import { BadRequestError, NotFoundError, withRecordedTokenAdvice } from "../../core/api/errors";
+import { outcomeUnknown } from "../../core/api/retry";
+import type { ProviderRuntime } from "../../core/runtime";
 import { AttachWaitError } from "./attachQueue";
 import {
   attachmentId,
@@ -19,9 +19,9 @@ import {
   parseAttachmentId,
   targetOf,
   toOutputs,
-} from "./capsuleAttachmentSchema";
-import { CheckFailure, parseChecked as parseValid, validate } from "./inputs";
-import { PartialFailure, PROVIDER_KEY, withProvider } from "./partialFailure";
+} from "./table";
+import { CheckFailure, parseChecked as parseValid, validate } from "../../declare/inputs";
+import { PartialFailure, PROVIDER_KEY, withProvider } from "../partialFailure";
 
 type Props = Record<string, unknown>;
 

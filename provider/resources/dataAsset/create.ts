@@ -2,15 +2,15 @@
  * The steps of a DataAsset's life that talk to Code Ocean beyond single calls: the create
  * request, reconciling a create whose fate is unknown, and waiting until the asset is ready.
  */
-import { nameQuery } from "../api/client";
-import { CodeOceanError, NotFoundError } from "../api/errors";
-import { outcomeUnknown } from "../api/retry";
-import type { CreateDataAssetParams } from "../api/requests";
-import type { DataAsset as RemoteAsset } from "../api/schemas";
-import type { ProviderRuntime } from "../providerRuntime";
-import { Verdict, WaitTimeoutError, waitUntil } from "../waiter";
-import { sameDeclaration } from "./createRecovery";
-import { DataAssetInputs, gcpClientSecret } from "./dataAssetSchema";
+import { nameQuery } from "../../core/api/client";
+import { CodeOceanError, NotFoundError } from "../../core/api/errors";
+import { outcomeUnknown } from "../../core/api/retry";
+import type { CreateDataAssetParams } from "../../core/api/requests";
+import type { DataAsset as RemoteAsset } from "../../core/api/schemas";
+import type { ProviderRuntime } from "../../core/runtime";
+import { Verdict, WaitTimeoutError, waitUntil } from "../../core/waiter";
+import { sameDeclaration } from "./recovery";
+import { DataAssetInputs, gcpClientSecret } from "./table";
 
 export function toCreateParams(inputs: DataAssetInputs): CreateDataAssetParams {
   const { aws, gcp, computation, cloudWorkstation, combined } = inputs.source ?? {};

@@ -4,9 +4,9 @@
  * tests take everything from here.
  */
 import { z } from "zod";
-import { redact } from "../api/redact";
-import type { UpdateDataAssetParams } from "../api/requests";
-import type { Permissions, DataAsset as RemoteAsset } from "../api/schemas";
+import { redact } from "../../core/api/redact";
+import type { UpdateDataAssetParams } from "../../core/api/requests";
+import type { Permissions, DataAsset as RemoteAsset } from "../../core/api/schemas";
 import {
   bool,
   DataAssetPermissions,
@@ -16,8 +16,8 @@ import {
   SourceSchema,
   storedSource,
   TargetSchema,
-} from "./dataAssetInputs";
-import { fieldsOf, Inputs, OutputsOf, sameSet, sameValue } from "./fields";
+} from "./types";
+import { fieldsOf, Inputs, OutputsOf, sameSet, sameValue } from "../../declare/fields";
 import {
   codeOceanId,
   containsUnknown,
@@ -29,8 +29,8 @@ import {
   typeError,
   typeErrorOnly,
   visibleText,
-} from "./inputs";
-import { NO_SOURCE_BUCKET } from "../assetView";
+} from "../../declare/inputs";
+import { NO_SOURCE_BUCKET } from "./view";
 
 const METADATA_VALUE_HINT =
   'must be a string, a number (dates as epoch seconds, e.g. 1676246400), or a list of them for a field that takes several values (e.g. ["ephys", "imaging"])';

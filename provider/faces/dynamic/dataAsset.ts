@@ -1,9 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
-import { dataAssetResource, DataAssetOutputs } from "./dataAssetSchema";
-import { DeclaredKeys, OutputProperties, registeredKeys } from "./fields";
+import { dataAssetResource, DataAssetOutputs } from "../../resources/dataAsset/table";
+import { DeclaredKeys, OutputProperties, registeredKeys } from "../../declare/fields";
 import { configSecrecy, withoutStackCaptures } from "./register";
-import { CodeOceanError } from "../api/errors";
-import { RESERVED_KEYS } from "./inputs";
+import { CodeOceanError } from "../../core/api/errors";
+import { RESERVED_KEYS } from "../../declare/inputs";
 import { runtimeShim } from "./shim";
 
 /** The serialized provider (see shim.ts). */
@@ -219,8 +219,8 @@ export interface DataAssetArgs {
   adoptExistingId?: pulumi.Input<string>;
 }
 
-export type { DataAssetPermissions, DataAssetSource } from "./dataAssetSchema";
-export type { Provenance, SourceBucket } from "../api/schemas";
+export type { DataAssetPermissions, DataAssetSource } from "../../resources/dataAsset/table";
+export type { Provenance, SourceBucket } from "../../core/api/schemas";
 
 /** Every input of the field table is declared above, and nothing else (checked by the compiler). */
 type TableInputs = DeclaredKeys<typeof dataAssetResource.fields>;

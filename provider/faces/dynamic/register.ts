@@ -18,7 +18,7 @@
  * Infinity). Older SDKs (3.139.0, the peer floor) capture it under the current limit and so
  * report none for our resources; what they reported before was no user location either:
  * their pattern skips at most one subclass constructor, so for any dynamic resource it
- * named the subclass's own file (here dist/provider/resources/dataAsset.js).
+ * named the subclass's own file (here dist/provider/faces/dynamic/dataAsset.js).
  */
 export function withoutStackCaptures(): () => void {
   const limit = Error.stackTraceLimit;

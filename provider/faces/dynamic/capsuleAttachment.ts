@@ -1,6 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
-import { capsuleAttachmentResource, CapsuleAttachmentOutputs } from "./capsuleAttachmentSchema";
-import { OutputProperties, registeredKeys } from "./fields";
+import {
+  capsuleAttachmentResource,
+  CapsuleAttachmentOutputs,
+} from "../../resources/capsuleAttachment/table";
+import { OutputProperties, registeredKeys } from "../../declare/fields";
 import { DataAsset } from "./dataAsset";
 import { withoutStackCaptures } from "./register";
 import { runtimeShim } from "./shim";

@@ -3,8 +3,8 @@
  * a zod result into Pulumi check failures. Validation happens here and only here.
  */
 import { z } from "zod";
-import { CodeOceanError } from "../api/errors";
-import { PROVIDER_KEY } from "./partialFailure";
+import { CodeOceanError } from "../core/api/errors";
+import { PROVIDER_KEY } from "../resources/partialFailure";
 
 /** The value the engine sends for an input that is not known yet (during preview). */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";

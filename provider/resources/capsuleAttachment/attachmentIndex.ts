@@ -10,8 +10,8 @@
  * not kept after that, and the provider's own attach and detach calls drop one under way. A deployment without capsule search (an older server answering 404 or
  * 400 to the route) is remembered, and callers fall back to what they did before it existed.
  */
-import { CodeOceanClient, TargetKind } from "../api/client";
-import { BadRequestError, NotFoundError } from "../api/errors";
+import { CodeOceanClient, TargetKind } from "../../core/api/client";
+import { BadRequestError, NotFoundError } from "../../core/api/errors";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -8,11 +8,11 @@
  * re-posts itself on the attach schedule — the documented way to learn that `ready` turned
  * true — and those re-posts coalesce here too.
  */
-import type { TargetKind } from "../api/client";
-import { APIError, CodeOceanError, NotFoundError } from "../api/errors";
-import type { AttachResult } from "../api/schemas";
-import type { ProviderRuntime } from "../providerRuntime";
-import { waitUntil } from "../waiter";
+import type { TargetKind } from "../../core/api/client";
+import { APIError, CodeOceanError, NotFoundError } from "../../core/api/errors";
+import type { AttachResult } from "../../core/api/schemas";
+import type { ProviderRuntime } from "../../core/runtime";
+import { waitUntil } from "../../core/waiter";
 
 /** A batch is sent this long after the first request arrives at an idle target. */
 const BATCH_WINDOW_MS = 20;

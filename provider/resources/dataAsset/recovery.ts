@@ -29,12 +29,12 @@
  * offers) an asset this process is posting. The names checks announced as new are searched
  * together, so an `up` of 200 assets costs a handful of searches, not 200.
  */
-import { CodeOceanClient, nameQuery } from "../api/client";
-import { CodeOceanError } from "../api/errors";
-import type { DataAsset as RemoteAsset } from "../api/schemas";
-import { redact } from "../api/redact";
-import type { DataAssetInputs } from "./dataAssetSchema";
-import { sameSet, sameValue } from "./fields";
+import { CodeOceanClient, nameQuery } from "../../core/api/client";
+import { CodeOceanError } from "../../core/api/errors";
+import type { DataAsset as RemoteAsset } from "../../core/api/schemas";
+import { redact } from "../../core/api/redact";
+import type { DataAssetInputs } from "./table";
+import { sameSet, sameValue } from "../../declare/fields";
 
 /** Names one search asks for at most (Code Ocean ORs a repeated `name:` field). */
 const NAMES_PER_SEARCH = 40;

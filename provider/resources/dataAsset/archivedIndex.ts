@@ -20,8 +20,8 @@
  * learn the user's id when that user has archived nothing), whatever the deployment holds.
  * The provider's own archive and unarchive calls keep the listing true.
  */
-import { CodeOceanClient, nameQuery } from "../api/client";
-import type { DataAsset as RemoteAsset } from "../api/schemas";
+import { CodeOceanClient, nameQuery } from "../../core/api/client";
+import type { DataAsset as RemoteAsset } from "../../core/api/schemas";
 
 /** From this many reads under way at once, a listing is worth more than a search per name. */
 const LISTING_FROM = 3;
