@@ -2,12 +2,13 @@
  * Everything a provider process holds between calls, in one object built from one
  * configuration (aws-native's provider struct, built in Configure): the settings, the client
  * with its request budget, the readiness schedules and estimate, the metadata-schema cache,
- * the attach queues, and the counters benchmarks read. Both resources of a stack share it,
- * since the engine runs them in one host process and the server's rate limit counts both.
- * Tests build a fresh one instead of resetting globals.
+ * the credentials check, cancellation, and the counters benchmarks read. Both resources of a
+ * stack share it, since the engine runs them in one process and the server's rate limit
+ * counts both. The resources' own helpers (resources/index.ts) are built over it; the core
+ * knows nothing of them. Tests build a fresh one instead of resetting globals.
  */
 import * as os from "os";
-import { CodeOceanClient, TargetKind } from "./api/client";
+import { CodeOceanClient } from "./api/client";
 import { ConfigurationError } from "./api/errors";
 import { redact } from "./api/redact";
 import type { CustomMetadataField } from "./api/schemas";
@@ -21,12 +22,6 @@ import {
   ProviderSettings,
   skipsCredentialsValidation,
 } from "./config";
-import { ArchivedIndex } from "../resources/dataAsset/archivedIndex";
-import { AttachmentIndex } from "../resources/capsuleAttachment/attachmentIndex";
-import { AttachQueue } from "../resources/capsuleAttachment/attachQueue";
-import { CreateRecovery } from "../resources/dataAsset/recovery";
-import { createCapsuleAttachmentProvider } from "../resources/capsuleAttachment/provider";
-import { createDataAssetProvider } from "../resources/dataAsset/provider";
 import {
   ATTACH_POLL_SCHEDULE,
   DEFAULT_POLL_SCHEDULE,
@@ -38,9 +33,8 @@ import {
 /** The wait before a second look confirms that something is gone (as for a 404). */
 const NOT_FOUND_CONFIRM_MS = DEFAULT_RETRY_POLICY.notFoundConfirmDelaysMs[0];
 
-/** What the engine sizes its default parallelism by; read once, on first use, not per check. */
-let cpuCores: number | undefined;
-const cores = () => (cpuCores ??= os.cpus().length);
+/** What the engine sizes its default parallelism by; read once, not per check. */
+const CPU_CORES = os.cpus().length;
 
 type Env = Record<string, string | undefined>;
 
@@ -56,20 +50,15 @@ export class ProviderRuntime {
   readonly readiness = new ReadinessEstimate();
   /** Attach and detach calls made (one per batch), for benchmarks and tests. */
   readonly attachStats = { attachCalls: 0, detachCalls: 0 };
-  /** Which assets are archived, shared by concurrent reads (see ArchivedIndex). */
-  readonly archived = new ArchivedIndex(() => this.client);
-  /** Assets an interrupted run created, taken over instead of created twice (see CreateRecovery). */
-  readonly recovery: CreateRecovery;
-  /** Which capsules and pipelines use an asset, by capsule search (see AttachmentIndex). */
-  readonly attachments: AttachmentIndex;
-  readonly dataAssets = createDataAssetProvider(this);
-  readonly capsuleAttachments = createCapsuleAttachmentProvider(this);
+  /** How old an interrupted run's leftover may be for a create to take it over (0: never). */
+  readonly takeOverWindowSeconds: number;
+  /** The wait before a second look confirms that something is gone (scaled like retries). */
+  readonly confirmDelayMs: number;
 
   private readonly configError: unknown;
   private built: CodeOceanClient | undefined;
   private metadataSchema: Promise<CustomMetadataField[] | undefined> | undefined;
   private credentials: Promise<void> | undefined;
-  private readonly queues = new Map<string, AttachQueue>();
   private plannedCreates = 0;
   private createsStarted = 0;
 
@@ -84,14 +73,10 @@ export class ProviderRuntime {
     this.settings = settings;
     this.configured = isConfigured(config, env);
     this.offlinePreview = skipsCredentialsValidation(config, env);
-    this.recovery = new CreateRecovery(
-      () => this.client,
-      settings?.takeOverWindowSeconds ?? DEFAULT_SETTINGS.takeOverWindowSeconds,
-    );
-    this.attachments = new AttachmentIndex(
-      () => this.client,
-      NOT_FOUND_CONFIRM_MS * (settings?.retryDelayScale ?? DEFAULT_SETTINGS.retryDelayScale),
-    );
+    this.takeOverWindowSeconds =
+      settings?.takeOverWindowSeconds ?? DEFAULT_SETTINGS.takeOverWindowSeconds;
+    this.confirmDelayMs =
+      NOT_FOUND_CONFIRM_MS * (settings?.retryDelayScale ?? DEFAULT_SETTINGS.retryDelayScale);
     const factor =
       (settings?.minPollIntervalSeconds ?? DEFAULT_SETTINGS.minPollIntervalSeconds) / 2;
     this.schedules = {
@@ -167,17 +152,6 @@ export class ProviderRuntime {
     return this.metadataSchema;
   }
 
-  /** The queue for one capsule or pipeline, shared by every attachment to it in this process. */
-  attachQueue(kind: TargetKind, targetId: string): AttachQueue {
-    const key = `${kind}|${targetId}`;
-    let q = this.queues.get(key);
-    if (!q) {
-      q = new AttachQueue(this, kind, targetId, () => this.queues.delete(key));
-      this.queues.set(key, q);
-    }
-    return q;
-  }
-
   /**
    * Counts a DataAsset that the running operation will create (a check without old
    * state). When more of them wait on Code Ocean than the engine runs at once, its default
@@ -186,11 +160,11 @@ export class ProviderRuntime {
    */
   notePlannedCreate(): void {
     this.plannedCreates++;
-    const enginePlaces = 4 * cores();
+    const enginePlaces = 4 * CPU_CORES;
     if (this.plannedCreates === enginePlaces + 1 && this.createsStarted === 0) {
       setImmediate(() =>
         console.error(
-          `pulumi-codeocean: this update creates more than ${enginePlaces} data assets, and Pulumi runs ${enginePlaces} operations at once by default (4 × ${cores()} CPU cores). ` +
+          `pulumi-codeocean: this update creates more than ${enginePlaces} data assets, and Pulumi runs ${enginePlaces} operations at once by default (4 × ${CPU_CORES} CPU cores). ` +
             `Each create waits until Code Ocean has imported its asset, so the rest queue behind them: run \`pulumi up --parallel ${Math.max(100, enginePlaces * 4)}\` (or set PULUMI_PARALLEL) unless you already did. The request rate stays shared and bounded either way.`,
         ),
       );

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { dataAssetResource, DataAssetOutputs } from "../../resources/dataAsset/table";
 import { DeclaredKeys, OutputProperties, registeredKeys } from "../../declare/fields";
+import { held } from "../../core/holder";
 import { configSecrecy, withoutStackCaptures } from "./register";
 import { CodeOceanError } from "../../core/api/errors";
 import { RESERVED_KEYS } from "../../declare/inputs";
@@ -371,15 +372,15 @@ function refuseReservedKeys(resource: string, args: unknown, path = ""): void {
   }
 }
 
-let tokenChecked = false;
-
 /**
  * A token set without `--secret` sits in plain text in Pulumi.<stack>.yaml and in the
- * engine's record of the provider's configuration in the state. Said once per program.
+ * engine's record of the provider's configuration in the state. Said once per program run.
  */
 function warnIfTokenInPlainText(): void {
-  if (tokenChecked) return;
-  tokenChecked = true;
+  held("warnings", pulumi.runtime.getMonitor?.(), warnTokenInPlainText);
+}
+
+function warnTokenInPlainText(): true {
   const key = "codeocean:token";
   const isSecret = configSecrecy();
   if (pulumi.runtime.getConfig(key) !== undefined && isSecret && !isSecret(key)) {
@@ -388,4 +389,5 @@ function warnIfTokenInPlainText(): void {
         "Set it again with `pulumi config set --secret codeocean:token <token>`, or use CODEOCEAN_API_TOKEN.",
     );
   }
+  return true;
 }

@@ -13,6 +13,7 @@ import { AssetBasics, NO_SOURCE_BUCKET, assetBasics } from "../../resources/data
 import { CodeOceanError } from "../../core/api/errors";
 import type { DataAsset, Provenance, SourceBucket } from "../../core/api/schemas";
 import { configFingerprint, ConfigSource } from "../../core/config";
+import { current, hold } from "../../core/holder";
 import { ProviderRuntime } from "../../core/runtime";
 import { validate } from "../../declare/inputs";
 
@@ -148,28 +149,25 @@ function info(a: DataAsset): DataAssetInfo {
 const stackConfig: ConfigSource = { get: (key) => pulumi.runtime.getConfig(key) };
 
 /**
- * The program's one runtime and query cache, rebuilt when the configuration changes or a new
- * program run begins: an Automation API process runs the program many times, and each run
- * (each preview or up) must ask Code Ocean afresh. A run is told by its resource monitor,
- * which the SDK creates anew for each.
+ * The program's one runtime and query cache, in the holder, rebuilt when the configuration
+ * changes or a new program run begins: an Automation API process runs the program many times,
+ * and each run (each preview or up) must ask Code Ocean afresh. A run is told by its resource
+ * monitor, which the SDK creates anew for each.
  */
-let current:
-  | {
-      fingerprint: string;
-      run: unknown;
-      runtime: ProviderRuntime;
-      answers: Map<string, Promise<unknown>>;
-    }
-  | undefined;
+interface Session {
+  fingerprint: string;
+  run: unknown;
+  runtime: ProviderRuntime;
+  answers: Map<string, Promise<unknown>>;
+}
 
-function session() {
+function session(): Session {
   const fingerprint = configFingerprint(stackConfig);
   const run = pulumi.runtime.getMonitor?.();
-  if (current?.fingerprint !== fingerprint || current.run !== run) {
-    current?.runtime.close();
-    current = { fingerprint, run, runtime: new ProviderRuntime(stackConfig), answers: new Map() };
-  }
-  return current;
+  const s = current<Session>("program");
+  if (s && s.fingerprint === fingerprint && s.run === run) return s;
+  const fresh = { fingerprint, run, runtime: new ProviderRuntime(stackConfig), answers: new Map() };
+  return hold("program", run, fresh, (old) => old.runtime.close());
 }
 
 /** The same question whatever its key order (tag order does not matter either). */

@@ -12,6 +12,7 @@ import type { TargetKind } from "../../core/api/client";
 import { APIError, CodeOceanError, NotFoundError } from "../../core/api/errors";
 import type { AttachResult } from "../../core/api/schemas";
 import type { ProviderRuntime } from "../../core/runtime";
+import type { AttachmentIndex } from "./attachmentIndex";
 import { waitUntil } from "../../core/waiter";
 
 /** A batch is sent this long after the first request arrives at an idle target. */
@@ -67,7 +68,7 @@ export class AttachQueue {
   private running = false;
 
   constructor(
-    private readonly rt: ProviderRuntime,
+    private readonly ctx: { rt: ProviderRuntime; attachments: AttachmentIndex },
     private readonly kind: TargetKind,
     private readonly targetId: string,
     private readonly onIdle: () => void,
@@ -103,7 +104,7 @@ export class AttachQueue {
           observe: (r) => (last = r),
           startedAt: answeredAt,
           timeoutMs: timeoutSeconds * 1000 - (answeredAt - requestedAt),
-          schedule: this.rt.schedules.attach,
+          schedule: this.ctx.rt.schedules.attach,
           onTimeout: () =>
             new AttachWaitError(
               `Data asset ${assetId} is attached to ${this.kind} ${this.targetId} at mount "${last.mount}", but the mount was not ready after ${timeoutSeconds} s (readyTimeoutSeconds). ` +
@@ -136,7 +137,7 @@ export class AttachQueue {
   private post(assetId: string, mount: string | undefined, checkFound: boolean): Promise<Posted> {
     // Asked at once, so that the answer is in by the time the batch goes out.
     const found = checkFound
-      ? this.rt.attachments
+      ? this.ctx.attachments
           .targetsUsing(this.kind, assetId)
           .then((users) => users?.has(this.targetId) ?? false)
       : Promise.resolve(false);
@@ -188,8 +189,8 @@ export class AttachQueue {
     }
     let results: AttachResult[];
     try {
-      this.rt.attachStats.attachCalls++;
-      results = await this.rt.client.attachDataAssets(
+      this.ctx.rt.attachStats.attachCalls++;
+      results = await this.ctx.rt.client.attachDataAssets(
         this.kind,
         this.targetId,
         batch.map((p) => ({ id: p.assetId, mount: p.mount })),
@@ -201,7 +202,7 @@ export class AttachQueue {
       if (batch.length > 1 && error instanceof APIError && error.status < 500) {
         const targetGone =
           error instanceof NotFoundError &&
-          !(await this.rt.client.findComputeTarget(this.kind, this.targetId).catch(() => true));
+          !(await this.ctx.rt.client.findComputeTarget(this.kind, this.targetId).catch(() => true));
         if (!targetGone) {
           for (const p of batch) await this.attachBatch([p]);
           return;
@@ -210,7 +211,7 @@ export class AttachQueue {
       for (const p of batch) p.reject(error);
       return;
     } finally {
-      for (const p of batch) this.rt.attachments.forget(this.kind, p.assetId);
+      for (const p of batch) this.ctx.attachments.forget(this.kind, p.assetId);
     }
     batch.forEach((p, i) => {
       const r = results.find((x) => x.id === p.assetId);
@@ -226,8 +227,8 @@ export class AttachQueue {
 
   private async detachBatch(batch: Detach[]): Promise<void> {
     try {
-      this.rt.attachStats.detachCalls++;
-      await this.rt.client.detachDataAssets(this.kind, this.targetId, [
+      this.ctx.rt.attachStats.detachCalls++;
+      await this.ctx.rt.client.detachDataAssets(this.kind, this.targetId, [
         ...new Set(batch.map((d) => d.assetId)),
       ]);
       for (const d of batch) d.resolve();

@@ -10,8 +10,11 @@
  */
 import { BadRequestError, NotFoundError, withRecordedTokenAdvice } from "../../core/api/errors";
 import { outcomeUnknown } from "../../core/api/retry";
+import type { TargetKind } from "../../core/api/client";
 import type { ProviderRuntime } from "../../core/runtime";
-import { AttachWaitError } from "./attachQueue";
+import type { CreateRecovery } from "../dataAsset/recovery";
+import type { AttachmentIndex } from "./attachmentIndex";
+import { AttachQueue, AttachWaitError } from "./attachQueue";
 import {
   attachmentId,
   CapsuleAttachmentInputs,
@@ -28,7 +31,30 @@ type Props = Record<string, unknown>;
 const parseChecked = (news: Props): CapsuleAttachmentInputs =>
   parseValid(resource.schema, news, "CapsuleAttachment");
 
-export function createCapsuleAttachmentProvider(rt: ProviderRuntime) {
+/** What CapsuleAttachment's methods run on: the runtime, and helpers shared with DataAsset. */
+export interface CapsuleAttachmentContext {
+  rt: ProviderRuntime;
+  recovery: CreateRecovery;
+  attachments: AttachmentIndex;
+}
+
+export function createCapsuleAttachmentProvider({
+  rt,
+  recovery,
+  attachments,
+}: CapsuleAttachmentContext) {
+  /** The queue of each capsule or pipeline, shared by every attachment to it in this process. */
+  const queues = new Map<string, AttachQueue>();
+  const attachQueue = (kind: TargetKind, targetId: string): AttachQueue => {
+    const key = `${kind}|${targetId}`;
+    let q = queues.get(key);
+    if (!q) {
+      q = new AttachQueue({ rt, attachments }, kind, targetId, () => queues.delete(key));
+      queues.set(key, q);
+    }
+    return q;
+  };
+
   /**
    * Attaches (and waits for the mount). `found` is what is known of an earlier attachment:
    * undefined at a create, where the queue asks capsule search first — unless this process
@@ -49,10 +75,10 @@ export function createCapsuleAttachmentProvider(rt: ProviderRuntime) {
         withProvider(toOutputs(inputs, last, foundAttached) as unknown as Props, provider),
       );
     try {
-      const result = await rt.attachQueue(kind, targetId).attach(inputs.dataAssetId, inputs.mount, {
+      const result = await attachQueue(kind, targetId).attach(inputs.dataAssetId, inputs.mount, {
         wait: inputs.waitForReady,
         timeoutSeconds: inputs.readyTimeoutSeconds,
-        checkFound: found === undefined && !rt.recovery.createdHere(inputs.dataAssetId),
+        checkFound: found === undefined && !recovery.createdHere(inputs.dataAssetId),
         onFound: (f) => {
           if (found === undefined && f) {
             foundAttached = true;
@@ -88,7 +114,7 @@ export function createCapsuleAttachmentProvider(rt: ProviderRuntime) {
     stored: Props,
   ): Promise<{ id: string; props: Props; inputs?: Props }> {
     const { kind, targetId, assetId } = parseAttachmentId(id);
-    const attached = await rt.attachments.isAttached(kind, targetId, assetId);
+    const attached = await attachments.isAttached(kind, targetId, assetId);
     // Gone: detached by hand or by another stack, or the capsule or the asset was deleted.
     if (attached === false) return { id: "", props: {} };
     const old = resource.withFallbacks(stored);
@@ -173,12 +199,12 @@ export function createCapsuleAttachmentProvider(rt: ProviderRuntime) {
         return;
       }
       try {
-        await rt.attachQueue(kind, targetId).detach(assetId);
+        await attachQueue(kind, targetId).detach(assetId);
       } catch (error) {
         if (error instanceof NotFoundError) return;
         throw withRecordedTokenAdvice(explainWorkstation(error, kind, targetId));
       } finally {
-        rt.attachments.forget(kind, assetId);
+        attachments.forget(kind, assetId);
       }
     },
   };

@@ -2,14 +2,14 @@
  * The steps of a DataAsset's life that talk to Code Ocean beyond single calls: the create
  * request, reconciling a create whose fate is unknown, and waiting until the asset is ready.
  */
-import { nameQuery } from "../../core/api/client";
+import { CodeOceanClient, nameQuery } from "../../core/api/client";
 import { CodeOceanError, NotFoundError } from "../../core/api/errors";
 import { outcomeUnknown } from "../../core/api/retry";
 import type { CreateDataAssetParams } from "../../core/api/requests";
 import type { DataAsset as RemoteAsset } from "../../core/api/schemas";
 import type { ProviderRuntime } from "../../core/runtime";
 import { Verdict, WaitTimeoutError, waitUntil } from "../../core/waiter";
-import { sameDeclaration } from "./recovery";
+import { CreateRecovery, sameDeclaration } from "./recovery";
 import { DataAssetInputs, gcpClientSecret } from "./table";
 
 export function toCreateParams(inputs: DataAssetInputs): CreateDataAssetParams {
@@ -50,12 +50,12 @@ export function toCreateParams(inputs: DataAssetInputs): CreateDataAssetParams {
  * seconds: nothing better exists without an idempotency key.
  */
 export async function reconcileCreate(
-  rt: ProviderRuntime,
+  client: CodeOceanClient,
+  recovery: CreateRecovery,
   error: unknown,
   inputs: DataAssetInputs,
   startedMs: number,
 ): Promise<RemoteAsset> {
-  const client = rt.client;
   if (!outcomeUnknown(error)) throw error;
   const message = error instanceof Error ? error.message : String(error);
   // Clock skew between this machine and Code Ocean: look five minutes further back.
@@ -73,7 +73,7 @@ export async function reconcileCreate(
     )) {
       if (a.created < since) break;
       // Assets this process knows as the stack's (a sibling's, a taken-over one) are not candidates.
-      if (!rt.recovery.isKnown(a.id) && sameDeclaration(inputs, a)) matches.push(a);
+      if (!recovery.isKnown(a.id) && sameDeclaration(inputs, a)) matches.push(a);
     }
   } catch (searchError) {
     throw new CodeOceanError(

@@ -7,6 +7,8 @@ import { CodeOceanError, NotFoundError, withRecordedTokenAdvice } from "../../co
 import { registerSecret } from "../../core/api/redact";
 import type { DataAsset as RemoteAsset } from "../../core/api/schemas";
 import type { ProviderRuntime } from "../../core/runtime";
+import type { ArchivedIndex } from "./archivedIndex";
+import type { CreateRecovery } from "./recovery";
 import { validateCustomMetadata } from "./customMetadata";
 import { reconcileCreate, toCreateParams, waitForReady } from "./create";
 import {
@@ -49,7 +51,18 @@ const REVOKED: DataAssetPermissions = {
   shareAssets: false,
 };
 
-export function createDataAssetProvider(rt: ProviderRuntime) {
+/** What DataAsset's methods run on: the process's runtime and the helpers it shares. */
+export interface DataAssetContext {
+  rt: ProviderRuntime;
+  recovery: CreateRecovery;
+  archived: ArchivedIndex;
+}
+
+export function createDataAssetProvider({
+  rt,
+  recovery,
+  archived: archivedIndex,
+}: DataAssetContext) {
   /** Everything after Code Ocean accepted the asset: a failure must carry its id. */
   async function guarded<T>(
     id: string,
@@ -94,7 +107,7 @@ export function createDataAssetProvider(rt: ProviderRuntime) {
 
   async function setArchived(id: string, archived: boolean): Promise<void> {
     await (archived ? rt.client.archiveDataAsset(id) : rt.client.unarchiveDataAsset(id));
-    rt.archived.noteArchived(id, archived);
+    archivedIndex.noteArchived(id, archived);
   }
 
   return {
@@ -106,7 +119,7 @@ export function createDataAssetProvider(rt: ProviderRuntime) {
       registerSecret(gcpClientSecret(inputs));
       if (olds.name === undefined && !inputs.adoptExistingId) {
         rt.notePlannedCreate();
-        rt.recovery.notePlanned(inputs.name);
+        recovery.notePlanned(inputs.name);
       }
       await rt.checkCredentials();
       const failures: CheckFailure[] = [];
@@ -127,7 +140,7 @@ export function createDataAssetProvider(rt: ProviderRuntime) {
     },
 
     async diff(id: string, olds: Props, news: Props): Promise<DiffResult> {
-      if (id) rt.recovery.noteStackAsset(id);
+      if (id) recovery.noteStackAsset(id);
       const { [PROVIDER_KEY]: _provider, ...raw } = news;
       return resource.diff(olds, raw);
     },
@@ -147,17 +160,17 @@ export function createDataAssetProvider(rt: ProviderRuntime) {
           );
         }
         asset = existing;
-        archived = await rt.archived.isArchived(existing).catch(() => false);
+        archived = await archivedIndex.isArchived(existing).catch(() => false);
       } else {
-        const leftover = await rt.recovery.takeOver(inputs);
+        const leftover = await recovery.takeOver(inputs);
         if (leftover) asset = leftover;
         else {
           try {
             asset = await client.createDataAsset(toCreateParams(inputs));
           } catch (error) {
-            asset = await reconcileCreate(rt, error, inputs, startedAt);
+            asset = await reconcileCreate(rt.client, recovery, error, inputs, startedAt);
           }
-          rt.recovery.noteCreated(asset.id);
+          recovery.noteCreated(asset.id);
         }
       }
       // Waiting is timed from Code Ocean's acceptance, not from the time spent in our queue.
@@ -198,8 +211,8 @@ export function createDataAssetProvider(rt: ProviderRuntime) {
     },
 
     async read(id: string, stored: Props): Promise<{ id: string; props: Props; inputs?: Props }> {
-      rt.recovery.noteStackAsset(id);
-      return rt.archived
+      recovery.noteStackAsset(id);
+      return archivedIndex
         .during(() => readAsset(id, stored))
         .catch((error: unknown) => {
           throw withRecordedTokenAdvice(error);
@@ -207,7 +220,7 @@ export function createDataAssetProvider(rt: ProviderRuntime) {
     },
 
     async update(id: string, olds: Props, news: Props): Promise<{ outs: Props }> {
-      rt.recovery.noteStackAsset(id);
+      recovery.noteStackAsset(id);
       const inputs = parseChecked(news);
       const old = resource.withFallbacks(olds);
       const client = rt.client;
@@ -260,7 +273,7 @@ export function createDataAssetProvider(rt: ProviderRuntime) {
     },
 
     async delete(id: string, stored: Props): Promise<void> {
-      rt.recovery.noteStackAsset(id);
+      recovery.noteStackAsset(id);
       const { onDelete } = resource.withFallbacks(stored);
       if (onDelete === "retain") return;
       try {
@@ -291,7 +304,7 @@ export function createDataAssetProvider(rt: ProviderRuntime) {
     if (!asset) return { id: "", props: {} as Props };
     const old = resource.withFallbacks(stored);
     const [archived, permissions] = await Promise.all([
-      rt.archived.isArchived(asset),
+      archivedIndex.isArchived(asset),
       // Sharing is read only where the provider manages it.
       old.permissions &&
         client.getPermissions(id).then((p) => effectivePermissions(p, asset, old.permissions!)),
