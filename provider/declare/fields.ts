@@ -9,7 +9,8 @@
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { z } from "zod";
-import { containsUnknown } from "./inputs";
+import type { Node, Property } from "./types";
+import { containsUnknown } from "./validate";
 
 /**
  * What a change of the field does: `update` in place (an API call), `replace` the remote
@@ -19,6 +20,10 @@ export type Change = "update" | "replace" | "setting";
 
 export interface InputField<Remote, S extends z.ZodType = z.ZodType, O = unknown> {
   readonly kind: "input";
+  /** The declared property: its type, description, default, secrecy (undefined when hidden). */
+  readonly property?: Property;
+  /** How outputs show it, when not as the input is described (e.g. `""` for none). */
+  readonly outputDescription?: string;
   readonly schema: S;
   readonly change: Change;
   /** The checked value as outputs store it. */
@@ -33,6 +38,8 @@ export interface InputField<Remote, S extends z.ZodType = z.ZodType, O = unknown
 
 export interface OutputField<Remote, O = unknown> {
   readonly kind: "output";
+  readonly node: Node;
+  readonly description: string;
   readonly remote: (r: Remote) => O;
   /** The value for state written before the field existed. */
   readonly fallback: O;
@@ -49,8 +56,10 @@ type Nullish<T> = undefined extends T ? Exclude<T, undefined> | null : T;
 export function fieldsOf<Remote>() {
   return {
     input<S extends z.ZodType, O = Nullish<z.output<S>>>(spec: {
-      schema: S;
+      property: Property<S>;
       change: Change;
+      /** How outputs show it, when not as the input is described. */
+      outputDescription?: string;
       /** Default: the value itself, `null` when absent. */
       stored?: (value: z.output<S>) => O;
       remote?: (r: Remote) => O;
@@ -58,7 +67,9 @@ export function fieldsOf<Remote>() {
     }): InputField<Remote, S, O> {
       return {
         kind: "input",
-        schema: spec.schema,
+        property: spec.property,
+        outputDescription: spec.outputDescription,
+        schema: spec.property.zod,
         change: spec.change,
         stored: spec.stored ?? ((v: z.output<S>) => (v === undefined ? null : v) as O),
         remote: spec.remote,
@@ -77,8 +88,14 @@ export function fieldsOf<Remote>() {
         hidden: true,
       };
     },
-    output<O>(remote: (r: Remote) => O, fallback: O): OutputField<Remote, O> {
-      return { kind: "output", remote, fallback };
+    output<O>(spec: {
+      node: Node;
+      description: string;
+      remote: (r: Remote) => O;
+      /** The value for state written before the field existed. */
+      fallback: O;
+    }): OutputField<Remote, O> {
+      return { kind: "output", ...spec };
     },
     resource<F extends Fields<Remote>>(spec: ResourceSpec<F>): Resource<Remote, F> {
       return defineResource<Remote, F>(spec);

@@ -4,7 +4,7 @@ import { DeclaredKeys, OutputProperties, registeredKeys } from "../../declare/fi
 import { held } from "../../core/holder";
 import { configSecrecy, withoutStackCaptures } from "./register";
 import { CodeOceanError } from "../../core/api/errors";
-import { RESERVED_KEYS } from "../../declare/inputs";
+import { RESERVED_KEYS } from "../../core/model/checks";
 import { runtimeShim } from "./shim";
 
 /** The serialized provider (see shim.ts). */

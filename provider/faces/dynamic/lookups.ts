@@ -15,7 +15,7 @@ import type { DataAsset, Provenance, SourceBucket } from "../../core/api/schemas
 import { configFingerprint, ConfigSource } from "../../core/config";
 import { current, hold } from "../../core/holder";
 import { ProviderRuntime } from "../../core/runtime";
-import { validate } from "../../declare/inputs";
+import { validate } from "../../declare/validate";
 
 /** A data asset as a lookup returns it. */
 export interface DataAssetInfo extends AssetBasics {

@@ -23,7 +23,8 @@ import {
   targetOf,
   toOutputs,
 } from "./table";
-import { CheckFailure, parseChecked as parseValid, validate } from "../../declare/inputs";
+import { CheckFailure, validate } from "../../declare/validate";
+import { parseChecked as parseValid } from "../inputs";
 import { PartialFailure, PROVIDER_KEY, withProvider } from "../partialFailure";
 
 type Props = Record<string, unknown>;

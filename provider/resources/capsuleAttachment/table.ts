@@ -8,14 +8,9 @@ import type { TargetKind } from "../../core/api/client";
 import type { AttachResult } from "../../core/api/schemas";
 import { CodeOceanError } from "../../core/api/errors";
 import { fieldsOf, Inputs, OutputsOf } from "../../declare/fields";
-import {
-  codeOceanId,
-  containsUnknown,
-  mountName,
-  readyTimeoutSeconds,
-  typeError,
-} from "../../declare/inputs";
-import { z } from "zod";
+import * as t from "../../declare/types";
+import { containsUnknown } from "../../declare/validate";
+import { codeOceanId, mountName, readyTimeoutSeconds } from "../../core/model/checks";
 
 /** What Code Ocean says about an attachment; `mount` is the effective one. */
 export interface RemoteAttachment {
@@ -30,47 +25,73 @@ export interface RemoteAttachment {
 const field = fieldsOf<RemoteAttachment>();
 const targetId = (what: "capsule" | "pipeline") =>
   field.input({
-    schema: codeOceanId(what).optional(),
+    property: t.optional(
+      t.string(codeOceanId(what)),
+      `The ${what} to attach to. Exactly one of \`capsuleId\` and \`pipelineId\`. Changing it replaces.`,
+    ),
+    outputDescription: `The ${what} id, or \`""\` when attached to a ${what === "capsule" ? "pipeline" : "capsule"}.`,
     change: "replace",
     stored: (v) => v ?? "",
   });
 
 export const capsuleAttachmentResource = field.resource({
   fields: {
-    /** The capsule id, or `""` when attached to a pipeline. */
     capsuleId: targetId("capsule"),
-    /** The pipeline id, or `""` when attached to a capsule. */
     pipelineId: targetId("pipeline"),
-    /** The attached data asset. */
-    dataAssetId: field.input({ schema: codeOceanId("data asset"), change: "replace" }),
-    /** The effective mount folder under `/data`. */
+    dataAssetId: field.input({
+      property: t.required(
+        t.string(codeOceanId("data asset")),
+        "The data asset to attach, typically `someDataAsset.id`. Changing it replaces.",
+      ),
+      change: "replace",
+    }),
     mount: field.input({
-      schema: mountName.optional(),
+      property: t.optional(
+        t.string(mountName),
+        "Folder under `/data` in the capsule. Default: the data asset's own mount — followed when it changes, for a `DataAsset` of the same program. Changing it replaces.",
+      ),
+      outputDescription: "The effective mount folder under `/data`.",
       change: "replace",
       remote: (r) => r.mount,
       same: (stored, declared) => declared === null || stored === declared,
     }),
-    /** Whether `up` waits for the mount. */
     waitForReady: field.input({
-      schema: z.boolean({ error: typeError("true or false") }).default(true),
+      property: t.defaulted(t.boolean(), true, "Wait until Code Ocean reports the mount ready."),
       change: "setting",
     }),
-    /** The mount timeout in seconds. */
     readyTimeoutSeconds: field.input({
-      schema: readyTimeoutSeconds.default(600),
+      property: t.defaulted(
+        t.integer(readyTimeoutSeconds),
+        600,
+        "How long to wait for the mount, in seconds.",
+      ),
       change: "setting",
     }),
-    /** `capsule` or `pipeline`. */
-    targetKind: field.output((r): TargetKind => r.kind, "capsule"),
-    /** Whether the mount was ready when last seen. */
-    ready: field.output((r) => r.ready, true),
-    /** Whether the asset's files stay in the customer's bucket. */
-    external: field.output((r) => r.external, false),
-    /**
-     * Whether the asset was already attached there when this resource was created (by
-     * another stack, or in the web UI): destroying this resource then leaves it attached.
-     */
-    foundAttached: field.output((r) => r.foundAttached, false),
+    targetKind: field.output({
+      node: t.oneOf(["capsule", "pipeline"]),
+      description: "`capsule` or `pipeline`.",
+      remote: (r): TargetKind => r.kind,
+      fallback: "capsule",
+    }),
+    ready: field.output({
+      node: t.boolean(),
+      description: "Whether the mount was ready when last seen.",
+      remote: (r) => r.ready,
+      fallback: true,
+    }),
+    external: field.output({
+      node: t.boolean(),
+      description: "Whether the asset's files stay in the customer's bucket.",
+      remote: (r) => r.external,
+      fallback: false,
+    }),
+    foundAttached: field.output({
+      node: t.boolean(),
+      description:
+        "Whether the asset was already attached there when this resource was created (by another stack, or in the web UI): destroying this resource then leaves it attached.",
+      remote: (r) => r.foundAttached,
+      fallback: false,
+    }),
   },
   rules: [
     (v, ctx) => {

@@ -3,7 +3,7 @@
  * so that a wrong field name or type fails at preview instead of at the POST.
  */
 import type { CustomMetadataField } from "../../core/api/schemas";
-import { CheckFailure, propertyPath, UNKNOWN } from "../../declare/inputs";
+import { CheckFailure, propertyPath, UNKNOWN } from "../../declare/validate";
 
 /** Why one value (a single value, or one element of a list) does not fit its field, if it does not. */
 function valueProblem(value: unknown, field: CustomMetadataField): string | undefined {

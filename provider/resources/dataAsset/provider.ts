@@ -25,12 +25,8 @@ import {
   storedPermissions,
 } from "./table";
 import { DiffResult, sameValue } from "../../declare/fields";
-import {
-  CheckFailure,
-  containsUnknown,
-  parseChecked as parseValid,
-  validate,
-} from "../../declare/inputs";
+import { CheckFailure, containsUnknown, validate } from "../../declare/validate";
+import { parseChecked as parseValid } from "../inputs";
 import { PartialFailure, PROVIDER_KEY, withProvider } from "../partialFailure";
 
 type Props = Record<string, unknown>;

@@ -1,49 +1,40 @@
 /**
- * `DataAsset`, declared once: its input schemas, its field table and the rules across
- * fields. The provider (dataAssetProvider.ts), the resource class (dataAsset.ts) and the
- * tests take everything from here.
+ * `DataAsset`, declared once: its field table — each field's declared property (type,
+ * description, default; the nested shapes come from the model), what a change of it does,
+ * how outputs store it and where Code Ocean reports it — and the rules across fields. The
+ * provider's methods, both faces, the schema, the TypeScript declarations and the reference
+ * tables take everything from here.
  */
 import { z } from "zod";
 import { redact } from "../../core/api/redact";
 import type { UpdateDataAssetParams } from "../../core/api/requests";
-import type { Permissions, DataAsset as RemoteAsset } from "../../core/api/schemas";
+import type { DataAsset as RemoteAsset } from "../../core/api/schemas";
+import { codeOceanId, readyTimeoutSeconds } from "../../core/model/checks";
 import {
-  bool,
+  AppParameter,
+  ContainedDataAsset,
+  DataAssetFields,
+  DataAssetPermissions as PermissionsType,
+  DataAssetSource as SourceType,
+  DataAssetTarget,
+  Provenance,
+  ResultsInfo,
+  SourceBucket,
+} from "../../core/model/dataAsset";
+import { fieldsOf, Inputs, OutputsOf, sameSet } from "../../declare/fields";
+import * as t from "../../declare/types";
+import { containsUnknown, typeError } from "../../declare/validate";
+import {
   DataAssetPermissions,
   DataAssetSource,
-  PermissionsSchema,
-  ResultsInfoSchema,
-  SourceSchema,
+  effectivePermissions,
+  sameMetadata,
+  samePermissions,
+  sameSource,
+  storedPermissions,
   storedSource,
-  TargetSchema,
-} from "./types";
-import { fieldsOf, Inputs, OutputsOf, sameSet, sameValue } from "../../declare/fields";
-import {
-  codeOceanId,
-  containsUnknown,
-  mountName,
-  nonEmptyString,
-  readyTimeoutSeconds,
-  noDuplicates,
-  safeKeys,
-  typeError,
-  typeErrorOnly,
-  visibleText,
-} from "../../declare/inputs";
+} from "./stored";
 import { NO_SOURCE_BUCKET } from "./view";
-
-const METADATA_VALUE_HINT =
-  'must be a string, a number (dates as epoch seconds, e.g. 1676246400), or a list of them for a field that takes several values (e.g. ["ephys", "imaging"])';
-const MetadataScalar = z.union([z.string(), z.number().finite()], { error: METADATA_VALUE_HINT });
-const MetadataValue = z.union(
-  [
-    MetadataScalar,
-    z
-      .array(MetadataScalar, { error: METADATA_VALUE_HINT })
-      .min(1, "must not be an empty list: leave the field out instead"),
-  ],
-  { error: METADATA_VALUE_HINT },
-);
 
 export const ON_DELETE = ["archive", "delete", "retain"] as const;
 
@@ -55,7 +46,7 @@ export type DataAssetState = "draft" | "ready" | "failed";
 /** What Code Ocean reports as an asset's type. */
 export type DataAssetType = "dataset" | "result" | "combined" | "model";
 
-export { storedSource };
+export { effectivePermissions, storedPermissions, storedSource } from "./stored";
 export type { DataAssetPermissions, DataAssetSource };
 
 /**
@@ -68,70 +59,6 @@ export interface RemoteDataAsset {
   permissions: DataAssetPermissions | null;
 }
 
-function metadataAsSets(m: Record<string, unknown> | null): Record<string, unknown> | null {
-  if (!m) return m;
-  return Object.fromEntries(
-    Object.entries(m).map(([k, v]) => [k, Array.isArray(v) ? [...v].map(String).sort() : v]),
-  );
-}
-
-function setOfParts(source: DataAssetSource | null): DataAssetSource | null {
-  const ids = source?.combined?.dataAssetIds;
-  return ids ? { combined: { dataAssetIds: [...ids].sort() } } : source;
-}
-
-/** The declared sharing as outputs store it. */
-export function storedPermissions(
-  p: z.output<typeof PermissionsSchema> | undefined,
-): DataAssetPermissions | null {
-  if (!p) return null;
-  return {
-    users: p.users.map(({ email, role }) => ({ email, role })),
-    groups: p.groups.map(({ group, role }) => ({ group, role })),
-    everyone: p.everyone,
-    shareAssets: p.shareAssets,
-  };
-}
-
-/**
- * The sharing Code Ocean lists, as outputs store it. Code Ocean lists the owner among the
- * users; that entry is not drift unless the declaration names the owner itself.
- * `share_assets` is not echoed: the stored value stands.
- */
-export function effectivePermissions(
-  listed: Permissions,
-  asset: RemoteAsset,
-  stored: DataAssetPermissions,
-): DataAssetPermissions {
-  const declaredEmails = new Set(stored.users.map((u) => u.email.toLowerCase()));
-  const owner = asset.ownerEmail.toLowerCase();
-  // Without the owner's e-mail, the one owner that was not declared is taken for it.
-  const ownerEntry = listed.users.find(
-    (u) =>
-      u.role === "owner" &&
-      !declaredEmails.has(u.email.toLowerCase()) &&
-      (!owner || u.email.toLowerCase() === owner),
-  );
-  return {
-    users: listed.users.filter((u) => u !== ownerEntry),
-    groups: listed.groups,
-    everyone: listed.everyone,
-    shareAssets: stored.shareAssets,
-  };
-}
-
-/** The same sharing, whatever the order of users and groups and the case of e-mails. */
-function samePermissions(a: DataAssetPermissions | null, b: DataAssetPermissions | null) {
-  const key = (p: DataAssetPermissions | null) =>
-    p && {
-      users: p.users.map((u) => `${u.email.toLowerCase()}=${u.role}`).sort(),
-      groups: p.groups.map((g) => `${g.group}=${g.role}`).sort(),
-      everyone: p.everyone,
-      shareAssets: p.shareAssets,
-    };
-  return sameValue(key(a), key(b));
-}
-
 const field = fieldsOf<RemoteDataAsset>();
 const NO_PROVENANCE = {
   capsule: "",
@@ -142,135 +69,230 @@ const NO_PROVENANCE = {
   dockerImage: "",
   dataAssets: [] as string[],
 };
+const text = t.string("a string");
+const count = t.number(z.number());
+const epochSeconds = t.integer(z.number().int());
 
 export const dataAssetResource = field.resource({
   fields: {
-    /** Display name. */
     name: field.input({
-      schema: nonEmptyString('"RNA-Sequencing reads"').pipe(
-        visibleText(z.string().max(255, "must be at most 255 characters")),
-      ),
+      property: DataAssetFields.name,
       change: "update",
       remote: (r) => r.asset.name,
     }),
-    /** Default mount folder under `/data`. */
-    mount: field.input({ schema: mountName, change: "update", remote: (r) => r.asset.mount }),
-    /** Description (`""` when none). */
+    mount: field.input({
+      property: DataAssetFields.mount,
+      change: "update",
+      remote: (r) => r.asset.mount,
+    }),
     description: field.input({
-      schema: z.string({ error: typeError("a string") }).default(""),
+      property: DataAssetFields.description,
       change: "update",
       remote: (r) => r.asset.description,
     }),
-    /** Tags. */
     tags: field.input({
-      schema: z
-        .array(nonEmptyString('"genomics"').pipe(visibleText(z.string())), {
-          error: typeError('a list of strings, e.g. ["genomics"]'),
-        })
-        .superRefine(noDuplicates("tag", (t) => t.toLowerCase()))
-        .default([]),
+      property: DataAssetFields.tags,
       change: "update",
       remote: (r) => r.asset.tags,
       same: sameSet,
     }),
-    /** Custom metadata values by field name. */
     customMetadata: field.input({
-      schema: safeKeys(
-        z.record(z.string().min(1, "keys must not be empty: use the field's name"), MetadataValue, {
-          error: typeErrorOnly('a map of field name to value, e.g. { "subject id": "S-001" }'),
-        }),
-      ).default({}),
+      property: DataAssetFields.customMetadata,
       change: "update",
       remote: (r) => r.asset.customMetadata,
-      // A field with several values is a set: Code Ocean may list them in another order.
-      same: (stored, declared) => sameValue(metadataAsSets(stored), metadataAsSets(declared)),
+      same: sameMetadata,
     }),
-    /** The declared source with defaults filled (`null` for an adopted asset declared without one). */
     source: field.input({
-      schema: SourceSchema.optional(),
+      property: t.optional(
+        SourceType,
+        "Where the data comes from. Required unless `adoptExistingId` is set. Changing it replaces the asset.",
+      ),
+      outputDescription:
+        "The declared source, defaults filled, without the GCP client secret (`null` for an adopted asset declared without one).",
       change: "replace",
       stored: storedSource,
-      // A combined asset's parts are a set: listing them in another order changes nothing.
-      same: (stored, declared) => sameValue(setOfParts(stored), setOfParts(declared)),
+      same: sameSource,
     }),
-    /** The declared target, or `null`. */
-    target: field.input({ schema: TargetSchema.optional(), change: "replace" }),
-    /** Provenance declared for results computed outside Code Ocean, or `null`. */
-    resultsInfo: field.input({ schema: ResultsInfoSchema.optional(), change: "replace" }),
-    /** Whether the asset is archived in Code Ocean (refresh reads the real state). */
-    archived: field.input({ schema: bool(false), change: "update", remote: (r) => r.archived }),
-    /** The sharing the provider manages, or `null` when it leaves sharing alone. */
+    target: field.input({
+      property: t.optional(
+        DataAssetTarget,
+        "Only with a `computation` source: write the results to your S3 bucket. Changing it replaces the asset.",
+      ),
+      outputDescription: "The declared target, or `null`.",
+      change: "replace",
+    }),
+    resultsInfo: field.input({
+      property: t.optional(
+        ResultsInfo,
+        "Only with an `aws` or `gcp` source: where results computed outside Code Ocean came from. Changing it replaces the asset.",
+      ),
+      outputDescription: "The declared lineage, or `null`.",
+      change: "replace",
+    }),
+    archived: field.input({
+      property: t.defaulted(
+        t.boolean(),
+        false,
+        "`true` archives the asset once it is ready; `false` keeps it, or makes it, live. Refresh reads the real state; the next `up` restores the declared one. Updated in place.",
+      ),
+      change: "update",
+      remote: (r) => r.archived,
+    }),
     permissions: field.input({
-      schema: PermissionsSchema.optional(),
+      property: t.optional(
+        PermissionsType,
+        "The asset's sharing, managed by the provider; never declared: sharing is left alone; removed: what it granted is revoked.",
+      ),
+      outputDescription:
+        "The sharing in force, without the owner's own entry, or `null` when not managed.",
       change: "update",
       stored: storedPermissions,
       remote: (r) => r.permissions,
       same: samePermissions,
     }),
-    /** What destroy does: `archive`, `delete` or `retain`. */
     onDelete: field.input({
-      schema: z
-        .enum(ON_DELETE, {
-          error:
-            'must be "archive" (default), "delete" (archive, then delete permanently) or "retain"',
-        })
-        .default("archive"),
+      property: t.defaulted(
+        t.oneOf(
+          ON_DELETE,
+          'must be "archive" (default), "delete" (archive, then delete permanently) or "retain"',
+        ),
+        "archive",
+        'What `pulumi destroy` (or a replacement) does: `"archive"` (reversible), `"delete"` (archive, then delete permanently), or `"retain"` (leave it untouched).',
+      ),
       change: "setting",
     }),
-    /** Whether `up` waits for `ready`. */
-    waitForReady: field.input({ schema: bool(true), change: "setting" }),
-    /** The readiness timeout in seconds. */
+    waitForReady: field.input({
+      property: t.defaulted(
+        t.boolean(),
+        true,
+        "Wait until Code Ocean reports the asset `ready` before `up` moves on.",
+      ),
+      change: "setting",
+    }),
     readyTimeoutSeconds: field.input({
-      schema: readyTimeoutSeconds.default(1800),
+      property: t.defaulted(
+        t.integer(readyTimeoutSeconds),
+        1800,
+        "How long to wait for `ready`, in seconds. A timeout keeps the asset in the stack; the next `up` resumes waiting.",
+      ),
       change: "setting",
     }),
-    /** The adopted asset's id, or `""`. */
     adoptExistingId: field.input({
-      schema: codeOceanId("data asset").optional(),
+      property: t.optional(
+        t.string(codeOceanId("data asset")),
+        "Take an existing asset (made by hand, or by a script) under management instead of creating one: its metadata is updated to match these inputs. Changing it replaces.",
+      ),
+      outputDescription: 'The adopted asset\'s id, or `""`.',
       change: "replace",
       stored: (v) => v ?? "",
     }),
-    /** The GCP client secret, split out of `source` by the DataAsset class so the state encrypts it. */
+    /** The GCP client secret, split out of `source` by the dynamic DataAsset class so the state encrypts it. */
     gcpClientSecret: field.hidden(z.string({ error: typeError("a string") }).optional()),
-    /** `draft`, `ready` or `failed`. */
-    state: field.output((r) => r.asset.state as DataAssetState, "" as DataAssetState),
-    /** `dataset`, `result`, `combined` or `model`. */
-    type: field.output((r) => r.asset.type as DataAssetType, "" as DataAssetType),
-    /** Creation time, epoch seconds. */
-    created: field.output((r) => r.asset.created, 0),
-    /** Last use, epoch seconds; 0 = never. */
-    lastUsed: field.output((r) => r.asset.lastUsed, 0),
-    /** Size in bytes; -1 while unknown. */
-    size: field.output((r) => r.asset.size, -1),
-    /** Number of files; -1 while unknown. */
-    files: field.output((r) => r.asset.files, -1),
-    /** Owner's user id. */
-    owner: field.output((r) => r.asset.owner, ""),
-    /** Whether the files stay in the customer's bucket. */
-    external: field.output((r) => r.asset.sourceBucket?.external ?? false, false),
-    /** Where Code Ocean says the data lives. */
-    sourceBucket: field.output((r) => r.asset.sourceBucket ?? NO_SOURCE_BUCKET, NO_SOURCE_BUCKET),
-    /** For result assets: capsule or pipeline, computation, commit, run script, docker image and input assets. */
-    provenance: field.output((r) => r.asset.provenance, NO_PROVENANCE),
-    /** A combined asset's parts (`[]` for any other asset). */
-    containedDataAssetIds: field.output((r) => r.asset.containedDataAssetIds, [] as string[]),
-    /** A combined asset's parts with their mount and size in bytes (-1 when unknown). */
-    containedDataAssets: field.output(
-      (r) => r.asset.containedDataAssets,
-      [] as RemoteAsset["containedDataAssets"],
-    ),
-    /** For results: the run's parameters as Code Ocean echoes them (`[]` otherwise). */
-    appParameters: field.output((r) => r.asset.appParameters, [] as RemoteAsset["appParameters"]),
-    /** For results of a Nextflow pipeline: the profile that ran (`""` otherwise). */
-    nextflowProfile: field.output((r) => r.asset.nextflowProfile, ""),
-    /** When an administrator last transferred the files (epoch seconds; 0 = never). */
-    lastTransferred: field.output((r) => r.asset.lastTransferred, 0),
-    /** Why the last transfer failed (`""` unless it did). */
-    // Written to the state: a server that echoes a request back must not put a secret there.
-    transferError: field.output((r) => redact(r.asset.transferError), ""),
-    /** Why Code Ocean failed to create the asset (`""` unless `state` is `failed`). */
-    // Written to the state: a server that echoes a request back must not put a secret there.
-    failureReason: field.output((r) => redact(r.asset.failureReason), ""),
+    state: field.output({
+      node: t.oneOf(["draft", "ready", "failed"]),
+      description: "`draft`, `ready` or `failed`.",
+      remote: (r) => r.asset.state as DataAssetState,
+      fallback: "" as DataAssetState,
+    }),
+    type: field.output({
+      node: t.oneOf(["dataset", "result", "combined", "model"]),
+      description: "`dataset`, `result`, `combined` or `model`.",
+      remote: (r) => r.asset.type as DataAssetType,
+      fallback: "" as DataAssetType,
+    }),
+    created: field.output({
+      node: epochSeconds,
+      description: "Creation time, epoch seconds.",
+      remote: (r) => r.asset.created,
+      fallback: 0,
+    }),
+    lastUsed: field.output({
+      node: epochSeconds,
+      description: "Last use, epoch seconds; 0 = never.",
+      remote: (r) => r.asset.lastUsed,
+      fallback: 0,
+    }),
+    size: field.output({
+      node: count,
+      description: "Size in bytes; -1 while unknown.",
+      remote: (r) => r.asset.size,
+      fallback: -1,
+    }),
+    files: field.output({
+      node: count,
+      description: "Number of files; -1 while unknown.",
+      remote: (r) => r.asset.files,
+      fallback: -1,
+    }),
+    owner: field.output({
+      node: text,
+      description: "Owner's user id.",
+      remote: (r) => r.asset.owner,
+      fallback: "",
+    }),
+    external: field.output({
+      node: t.boolean(),
+      description: "Whether the files stay in the customer's bucket.",
+      remote: (r) => r.asset.sourceBucket?.external ?? false,
+      fallback: false,
+    }),
+    sourceBucket: field.output({
+      node: SourceBucket,
+      description: "Where Code Ocean says the data lives.",
+      remote: (r) => r.asset.sourceBucket ?? NO_SOURCE_BUCKET,
+      fallback: NO_SOURCE_BUCKET,
+    }),
+    provenance: field.output({
+      node: Provenance,
+      description:
+        "For result assets: capsule or pipeline, computation, commit, run script, docker image and input assets.",
+      remote: (r) => r.asset.provenance,
+      fallback: NO_PROVENANCE,
+    }),
+    containedDataAssetIds: field.output({
+      node: t.array(text, { expected: "a list" }),
+      description: "A combined asset's parts (`[]` for any other asset).",
+      remote: (r) => r.asset.containedDataAssetIds,
+      fallback: [] as string[],
+    }),
+    containedDataAssets: field.output({
+      node: t.array(ContainedDataAsset, { expected: "a list" }),
+      description: "A combined asset's parts with their mount and size in bytes (-1 when unknown).",
+      remote: (r) => r.asset.containedDataAssets,
+      fallback: [] as RemoteAsset["containedDataAssets"],
+    }),
+    appParameters: field.output({
+      node: t.array(AppParameter, { expected: "a list" }),
+      description: "For results: the run's parameters as Code Ocean echoes them (`[]` otherwise).",
+      remote: (r) => r.asset.appParameters,
+      fallback: [] as RemoteAsset["appParameters"],
+    }),
+    nextflowProfile: field.output({
+      node: text,
+      description: 'For results of a Nextflow pipeline: the profile that ran (`""` otherwise).',
+      remote: (r) => r.asset.nextflowProfile,
+      fallback: "",
+    }),
+    lastTransferred: field.output({
+      node: epochSeconds,
+      description: "When an administrator last transferred the files (epoch seconds; 0 = never).",
+      remote: (r) => r.asset.lastTransferred,
+      fallback: 0,
+    }),
+    transferError: field.output({
+      node: text,
+      description: 'Why the last transfer failed (`""` unless it did).',
+      // Written to the state: a server that echoes a request back must not put a secret there.
+      remote: (r) => redact(r.asset.transferError),
+      fallback: "",
+    }),
+    failureReason: field.output({
+      node: text,
+      description: 'Why Code Ocean failed to create the asset (`""` unless `state` is `failed`).',
+      // Written to the state: a server that echoes a request back must not put a secret there.
+      remote: (r) => redact(r.asset.failureReason),
+      fallback: "",
+    }),
   },
   rules: [
     (v, ctx) => {

@@ -210,11 +210,11 @@ describe("createDataAssetToWire", () => {
       source: { computation: { id: ID } },
       target: { aws: { bucket: "out", prefix: "results/" } },
     });
+    // An empty description stands for none (its declared default): a create leaves it out.
     expect(wire).toEqual({
       name: "n",
       mount: "m",
       tags: [],
-      description: "",
       source: { computation: { id: ID } },
       target: { aws: { bucket: "out", prefix: "results/" } },
     });

@@ -8,7 +8,7 @@ import {
   toOutputs,
 } from "../../../provider/resources/capsuleAttachment/table";
 import { capsuleAttachmentProvider, freshRuntime } from "../../helpers/runtime";
-import { CheckFailure, UNKNOWN, validate } from "../../../provider/declare/inputs";
+import { CheckFailure, UNKNOWN, validate } from "../../../provider/declare/validate";
 import { undefinedPaths } from "../helpers";
 
 const CAPSULE = "4367940e-e863-4819-afbd-1b6b9f9b1256";

@@ -9,7 +9,7 @@ import {
 } from "../../../provider/resources/dataAsset/table";
 import { dataAssetProvider } from "../../helpers/runtime";
 import { NO_PROVENANCE } from "../helpers";
-import { UNKNOWN } from "../../../provider/declare/inputs";
+import { UNKNOWN } from "../../../provider/declare/validate";
 
 const ID = "4367940e-e863-4819-afbd-1b6b9f9b1256";
 const OTHER = "5367940e-e863-4819-afbd-1b6b9f9b1256";

@@ -1,5 +1,5 @@
 import { DataAssetInputsSchema } from "../../../provider/resources/dataAsset/table";
-import { CheckFailure, UNKNOWN, validate } from "../../../provider/declare/inputs";
+import { CheckFailure, UNKNOWN, validate } from "../../../provider/declare/validate";
 
 const RUN = "4367940e-e863-4819-afbd-1b6b9f9b1256";
 const base = { name: "RNA reads", mount: "reads", source: { aws: { bucket: "acme-reads" } } };

@@ -15,7 +15,7 @@ import {
   storedPermissions,
   toOutputs,
 } from "../../../provider/resources/dataAsset/table";
-import { UNKNOWN } from "../../../provider/declare/inputs";
+import { UNKNOWN } from "../../../provider/declare/validate";
 import { dataAssetProvider } from "../../helpers/runtime";
 import { NO_PROVENANCE } from "../helpers";
 

@@ -7,7 +7,7 @@ import {
   toOutputs,
 } from "../../../provider/resources/dataAsset/table";
 import { dataAssetProvider, freshRuntime } from "../../helpers/runtime";
-import { UNKNOWN, propertyPath } from "../../../provider/declare/inputs";
+import { UNKNOWN, propertyPath } from "../../../provider/declare/validate";
 import { NO_PROVENANCE, allKeys, undefinedPaths } from "../helpers";
 
 const ID = "4367940e-e863-4819-afbd-1b6b9f9b1256";

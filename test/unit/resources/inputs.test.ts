@@ -1,13 +1,12 @@
 import { z } from "zod";
 import {
   UNKNOWN,
-  codeOceanId,
   containsUnknown,
-  mountName,
   propertyPath,
   typeError,
   validate,
-} from "../../../provider/declare/inputs";
+} from "../../../provider/declare/validate";
+import { codeOceanId, mountName } from "../../../provider/core/model/checks";
 
 describe("UNKNOWN", () => {
   it("is the engine's unknown-value sentinel", () => {
