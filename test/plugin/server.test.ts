@@ -3,6 +3,7 @@
  * ResourceProvider client from @pulumi/pulumi, real requests on a loopback port, a fake
  * provider that records what reached it.
  */
+import { ChildProcess, spawn } from "child_process";
 import * as path from "path";
 import * as grpc from "@grpc/grpc-js";
 import * as providerPb from "@pulumi/pulumi/proto/provider_pb";
@@ -792,5 +793,85 @@ describe("cancellation", () => {
     expect(ctx.signal.aborted).toBe(true);
     expect(Date.now() - t0).toBeLessThan(1000);
     await creating;
+  });
+});
+
+describe("runPlugin (the plugin process)", () => {
+  const fixture = path.join(__dirname, "fixtures", "plugin.ts");
+  const repoRoot = path.resolve(__dirname, "..", "..");
+
+  /** Starts the fixture plugin as the engine does and reads the port from its first line. */
+  async function startPlugin(): Promise<{
+    child: ChildProcess;
+    port: number;
+    output: () => string;
+    exited: Promise<number | null>;
+  }> {
+    const child = spawn(
+      process.execPath,
+      ["-r", "ts-node/register/transpile-only", fixture, "127.0.0.1:1"],
+      { cwd: repoRoot, stdio: ["pipe", "pipe", "pipe"] },
+    );
+    cleanups.push(() => {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+    });
+    const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+    let rest = "";
+    const port = await new Promise<number>((resolve, reject) => {
+      let first = "";
+      const onData = (d: Buffer) => {
+        first += d.toString();
+        const nl = first.indexOf("\n");
+        if (nl < 0) return;
+        child.stdout!.off("data", onData);
+        rest += first.slice(nl + 1);
+        child.stdout!.on("data", (x: Buffer) => (rest += x.toString()));
+        resolve(Number(first.slice(0, nl)));
+      };
+      child.stdout!.on("data", onData);
+      child.stderr!.on("data", (x: Buffer) => (rest += x.toString()));
+      void exited.then((code) => reject(new Error(`plugin exited (${code}) early: ${rest}`)));
+    });
+    return { child, port, output: () => rest, exited };
+  }
+
+  function clientFor(port: number) {
+    const raw = new providerGrpc.ResourceProviderClient(
+      `127.0.0.1:${port}`,
+      grpc.credentials.createInsecure(),
+    );
+    cleanups.push(() => raw.close());
+    return <T>(method: string, req: unknown) =>
+      new Promise<T>((resolve, reject) =>
+        raw[method](req, { deadline: Date.now() + 10_000 }, (err: Error | null, resp: T) =>
+          err ? reject(err) : resolve(resp),
+        ),
+      );
+  }
+
+  it("prints the port alone on its first line, serves there, and exits 0 on the engine's Cancel + SIGINT, printing nothing else", async () => {
+    const plugin = await startPlugin();
+    expect(plugin.port).toBeGreaterThan(0);
+    const call = clientFor(plugin.port);
+    const info = await call<pluginPb.PluginInfo>("getPluginInfo", new Empty());
+    expect(info.getVersion()).toBe("9.8.7");
+
+    const creating = call(
+      "create",
+      new providerPb.CreateRequest().setUrn("urn:pulumi:s::p::codeocean:index:Waiter::w"),
+    ).catch((e: grpc.ServiceError) => e);
+    await call("cancel", new Empty());
+    expect(await creating).toMatchObject({ details: "cancelled by the Pulumi engine" });
+
+    plugin.child.kill("SIGINT");
+    expect(await plugin.exited).toBe(0);
+    expect(plugin.output()).toBe("");
+  });
+
+  it("exits when the engine's stdin pipe closes (the CLI is gone)", async () => {
+    const plugin = await startPlugin();
+    plugin.child.stdin!.end();
+    expect(await plugin.exited).toBe(0);
+    expect(plugin.output()).toContain("stdin closed");
   });
 });
