@@ -23,7 +23,7 @@
  *   secure ones secret (deploy/target.go:46-71), plus `version` when the program asked for a
  *   version (deploy/default_providers.go:143-149). Explicit provider: the resource's inputs by
  *   schema property name; the generated Node SDK JSON-encodes every non-string one
- *   (codegen/nodejs/gen.go:898-901); `version` too when given.
+ *   (codegen/nodejs/gen.go:898-901), YAML sends them typed; `version` too when given.
  * - DiffConfig (:820-922): `olds` = old outputs, `old_inputs`, `news`; UNIMPLEMENTED would be
  *   tolerated as "unknown, never replace" (:858-877). We answer DIFF_SOME/DIFF_NONE with the
  *   changed keys and no replaces.
@@ -58,6 +58,15 @@
  * - GetMapping/GetMappings: UNIMPLEMENTED is "no mapping" (:2737, :2764). Parameterize,
  *   Construct, Call, List: never sent to a provider whose schema has no parameterization,
  *   components or methods; UNIMPLEMENTED makes a stray call a clear error.
+ *
+ * Seen with that CLI and pulumi-language-yaml v1.25.0 through this server: one plugin process
+ * per provider (the default one, each explicit one, and one the YAML host loads the schema
+ * from), each stopped by SIGINT after the run; default-provider config `{domain, token,
+ * retries: "5"}` (token plaintext in CheckConfig and, unwrapped, in Configure); an explicit
+ * provider's `retries: 3` as a number; customTimeouts.create 7m as `timeout` 420; `import` as
+ * read(id, {}, {}); YAML nulls gone and a `__proto__` key kept; Ctrl-C during a waiting create
+ * reaching its signal at once (the CLI printed "cancelled by the Pulumi engine" and exited 1);
+ * a partial failure recorded in the state with its id, outputs, inputs and initErrors.
  *
  * Decisions:
  * - Cancel is final for this process: it aborts the signal of every call in flight, and every

@@ -62,11 +62,12 @@ export interface PluginProvider {
   schema(): string;
   /**
    * Validates provider configuration: an explicit provider's inputs (its schema property
-   * names; the generated Node SDK sends every non-string value as JSON text), or, for the
-   * default provider, the stack config's `codeocean:*` keys without the `codeocean:` prefix,
-   * every value a string (objects as JSON text). Secrets arrive as plaintext; the engine marks
-   * the returned inputs secret again by top-level name, so keep the names. Values may be the
-   * unknown sentinel during preview. The engine's own `version` input never reaches here.
+   * names; the generated Node SDK sends every non-string value as JSON text, YAML sends them
+   * typed), or, for the default provider, the stack config's `codeocean:*` keys without the
+   * `codeocean:` prefix, every value a string (objects as JSON text), even the ones the
+   * schema types otherwise. Secrets arrive as plaintext; the engine marks the returned inputs
+   * secret again by top-level name, so keep the names. Values may be the unknown sentinel
+   * during preview. The engine's own `version` input never reaches here.
    */
   checkConfig(olds: Props, news: Props): Promise<{ inputs: Props; failures: CheckFailure[] }>;
   /** Which config keys changed (for DiffConfig); changing config never replaces resources. */
