@@ -227,7 +227,6 @@ describe("plugin information and unimplemented methods", () => {
     const { provider } = fakeProvider();
     const c = await start(provider);
     const unimplemented: [string, unknown][] = [
-      ["handshake", new providerPb.ProviderHandshakeRequest()],
       ["getMapping", new providerPb.GetMappingRequest()],
       ["getMappings", new providerPb.GetMappingsRequest()],
       ["parameterize", new providerPb.ParameterizeRequest()],
@@ -240,8 +239,30 @@ describe("plugin information and unimplemented methods", () => {
     }
     await expect(c.call("attach", new pluginPb.PluginAttach())).resolves.toBeInstanceOf(Empty);
 
+    // Handshake and List by path: the generated client of an older @pulumi/pulumi (the peer
+    // range's floor, 3.139) has neither, and an empty message is a valid request of any type.
+    const empty = () => Buffer.alloc(0);
+    const handshake = await new Promise<grpc.ServiceError | null>((resolve) =>
+      c.raw.makeUnaryRequest(
+        "/pulumirpc.ResourceProvider/Handshake",
+        empty,
+        (b: Buffer) => b,
+        {},
+        new grpc.Metadata(),
+        { deadline: Date.now() + 10_000 },
+        resolve,
+      ),
+    );
+    expect(handshake?.code).toBe(grpc.status.UNIMPLEMENTED);
     const listed = await new Promise<grpc.ServiceError>((resolve) => {
-      const stream = c.raw.list(new providerPb.ListRequest());
+      const stream = c.raw.makeServerStreamRequest(
+        "/pulumirpc.ResourceProvider/List",
+        empty,
+        (b: Buffer) => b,
+        {},
+        new grpc.Metadata(),
+        {},
+      );
       stream.on("error", resolve);
       stream.on("data", () => undefined);
     });
@@ -516,15 +537,18 @@ describe("resource methods", () => {
       .setId("da-1")
       .setUrn(URN)
       .setProperties(struct({ name: "a", state: "ready" }))
-      .setInputs(struct({ name: "a" }))
-      .setTimeout(30);
+      .setInputs(struct({ name: "a" }));
+    // ReadRequest.timeout is newer than @pulumi/pulumi 3.139, whose class cannot carry it.
+    const withTimeout = req as unknown as { setTimeout?: (seconds: number) => unknown };
+    const carriesTimeout = typeof withTimeout.setTimeout === "function";
+    withTimeout.setTimeout?.(30);
     const resp = await c.call<providerPb.ReadResponse>("read", req);
     expect(fake.calls[0].args.slice(0, 3)).toEqual([
       "da-1",
       { name: "a", state: "ready" },
       { name: "a" },
     ]);
-    expect(fake.ctxOf("read").timeoutSeconds).toBe(30);
+    expect(fake.ctxOf("read").timeoutSeconds).toBe(carriesTimeout ? 30 : undefined);
     expect(resp.getId()).toBe("");
     expect(resp.hasInputs()).toBe(false);
   });

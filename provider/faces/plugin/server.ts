@@ -524,7 +524,9 @@ class Session {
       call,
       "read",
       msg.getUrn(),
-      timeoutSeconds(msg.getTimeout()),
+      // ReadRequest.timeout is newer than the oldest @pulumi/pulumi we support (3.139's
+      // generated class has no getter; the field is then skipped and the timeout unknown).
+      timeoutSeconds((msg as { getTimeout?: () => number }).getTimeout?.() ?? 0),
       (ctx) =>
         methods.read(
           msg.getId(),
