@@ -719,6 +719,28 @@ describe("errors", () => {
     expect(upd.initFailed()).toMatchObject({ id: "da-1", inputs: undefined });
   });
 
+  it("a partial failure whose properties the wire cannot carry still records the id", async () => {
+    const fake = fakeProvider({
+      create: async () => {
+        throw Object.assign(new Error("half made"), {
+          id: "da-8",
+          properties: { size: 1n },
+          reasons: ["half made"],
+        });
+      },
+    });
+    const c = await start(fake.provider);
+    const err = await rejection(c.call("create", createRequest({})));
+    expect(err.initFailed()).toMatchObject({
+      id: "da-8",
+      properties: {},
+      reasons: [
+        "half made",
+        "its outputs cannot be sent to the Pulumi engine: cannot send a bigint to the Pulumi engine (at (root).size)",
+      ],
+    });
+  });
+
   it("any other error is its message alone: no stack, no details, secrets redacted", async () => {
     registerSecret("cop_0123456789SECRET");
     const errors: unknown[] = [

@@ -253,17 +253,24 @@ function toServiceError(err: unknown): grpcJs.ServiceError {
   // As grpcResponseFromError in @pulumi/pulumi's cmd/dynamic-provider: a google.rpc.Status
   // carrying the ErrorResourceInitFailed detail, sent as the `grpc-status-details-bin` trailer
   // that grpc-go turns back into status details.
-  const detail = new providerPb.ErrorResourceInitFailed();
-  detail.setId(failure.id);
-  detail.setReasonsList(failure.reasons);
-  const any = new Any();
-  any.pack(
-    appendStructFields(detail.serializeBinary(), {
+  const detail = new providerPb.ErrorResourceInitFailed().setId(failure.id);
+  let packed: Buffer;
+  try {
+    packed = appendStructFields(detail.setReasonsList(failure.reasons).serializeBinary(), {
       [FIELD.errorResourceInitFailed.properties]: failure.properties,
       [FIELD.errorResourceInitFailed.inputs]: failure.inputs,
-    }),
-    "pulumirpc.ErrorResourceInitFailed",
-  );
+    });
+  } catch (err) {
+    // Record the id even so: an object in the state without outputs can be refreshed, one
+    // missing from the state is orphaned.
+    const reason = `its outputs cannot be sent to the Pulumi engine: ${errorMessage(err)}`;
+    packed = appendStructFields(
+      detail.setReasonsList([...failure.reasons, reason]).serializeBinary(),
+      { [FIELD.errorResourceInitFailed.properties]: {} },
+    );
+  }
+  const any = new Any();
+  any.pack(packed, "pulumirpc.ErrorResourceInitFailed");
   const status = new statusPb.Status();
   status.setCode(grpc.status.UNKNOWN);
   status.setMessage(failure.message);
