@@ -8,7 +8,7 @@ import * as path from "path";
 import * as grpc from "@grpc/grpc-js";
 import * as providerPb from "@pulumi/pulumi/proto/provider_pb";
 import * as pluginPb from "@pulumi/pulumi/proto/plugin_pb";
-import { registerSecret } from "../../provider/api/redact";
+import { registerSecret } from "../../provider/core/api/redact";
 import { serve, type PluginServer } from "../../provider/faces/plugin/server";
 import {
   appendStructFields,

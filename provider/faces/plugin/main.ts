@@ -11,7 +11,7 @@
  * the process group and SIGKILLs it 5 s later (:652-682).
  */
 import * as fs from "fs";
-import { redact } from "../../api/redact";
+import { redact } from "../../core/api/redact";
 import { serve } from "./server";
 import type { PluginProvider } from "./types";
 

@@ -90,7 +90,7 @@ import type * as emptyPb from "google-protobuf/google/protobuf/empty_pb";
 import * as pluginPb from "@pulumi/pulumi/proto/plugin_pb";
 import * as providerPb from "@pulumi/pulumi/proto/provider_pb";
 import * as statusPb from "@pulumi/pulumi/proto/status_pb";
-import { redact } from "../../api/redact";
+import { redact } from "../../core/api/redact";
 import {
   appendStructFields,
   encodeStruct,
