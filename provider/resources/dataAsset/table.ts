@@ -27,7 +27,6 @@ import { containsUnknown, typeError } from "../../declare/validate";
 import {
   DataAssetPermissions,
   DataAssetSource,
-  effectivePermissions,
   sameMetadata,
   samePermissions,
   sameSource,
