@@ -10,35 +10,107 @@ import { registerSecret } from "./api/redact";
 import { DEFAULT_RETRY_POLICY } from "./api/retry";
 import { DEFAULT_THROTTLE } from "./api/throttle";
 import { DEFAULT_POLL_SCHEDULE } from "./waiter";
+import { z } from "zod";
+import * as t from "../declare/types";
+import type { Property } from "../declare/types";
 
-/** Stack config keys, their environment fallbacks and their defaults — stated here only. */
-export const CONFIG_KEYS = {
-  domain: { key: "codeocean:domain", env: "CODEOCEAN_DOMAIN" },
-  token: { key: "codeocean:token", env: "CODEOCEAN_API_TOKEN" },
-  requestsPerSecond: { key: "codeocean:requestsPerSecond", env: "CODEOCEAN_REQUESTS_PER_SECOND" },
-  maxConcurrentRequests: {
-    key: "codeocean:maxConcurrentRequests",
-    env: "CODEOCEAN_MAX_CONCURRENT_REQUESTS",
-  },
-  requestTimeoutSeconds: {
-    key: "codeocean:requestTimeoutSeconds",
-    env: "CODEOCEAN_REQUEST_TIMEOUT_SECONDS",
-  },
-  allowInsecureHttp: { key: "codeocean:allowInsecureHttp", env: "CODEOCEAN_ALLOW_INSECURE_HTTP" },
-  minPollIntervalSeconds: {
-    key: "codeocean:minPollIntervalSeconds",
-    env: "CODEOCEAN_MIN_POLL_INTERVAL_SECONDS",
-  },
-  retryDelayScale: { key: "codeocean:retryDelayScale", env: "CODEOCEAN_RETRY_DELAY_SCALE" },
-  takeOverWindowSeconds: {
-    key: "codeocean:takeOverWindowSeconds",
-    env: "CODEOCEAN_TAKE_OVER_WINDOW_SECONDS",
-  },
-  skipCredentialsValidation: {
-    key: "codeocean:skipCredentialsValidation",
-    env: "CODEOCEAN_SKIP_CREDENTIALS_VALIDATION",
-  },
+/** One setting of the provider: its type, description and default, and its environment variable. */
+export interface Setting {
+  env: string;
+  property: Property;
+}
+
+const setting = (env: string, property: Property): Setting => ({ env, property });
+const positive = () => t.number(z.number().positive());
+const wholeNumber = () => t.integer(z.number().int().positive());
+
+/**
+ * The provider's settings, declared once: stack config `codeocean:<name>` (or an explicit
+ * provider's input `<name>`), then the environment variable. The schema's provider
+ * configuration and the README's table come from here.
+ */
+export const SETTINGS = {
+  domain: setting(
+    "CODEOCEAN_DOMAIN",
+    t.required(
+      t.string("a domain, e.g. acme.codeocean.com"),
+      "Your deployment: `acme.codeocean.com`, `https://acme.codeocean.com/`, or a full API URL. Plain `http://` only for loopback (the emulator).",
+    ),
+  ),
+  token: setting(
+    "CODEOCEAN_API_TOKEN",
+    t.required(
+      t.string("an API token"),
+      "API token (`cop_…`) with read/write scope on data assets and capsules. Sent as HTTP Basic user name; never logged, never in outputs or error messages. Set it with `--secret`.",
+      { secret: true },
+    ),
+  ),
+  requestsPerSecond: setting(
+    "CODEOCEAN_REQUESTS_PER_SECOND",
+    t.defaulted(
+      positive(),
+      DEFAULT_THROTTLE.requestsPerSecond,
+      "Starting request rate for the whole stack. It adapts, so you need not know your deployment's limit: while requests queue it doubles each second until the first 429, which cuts it to 0.4 ×; after that it rises by 1/s each second and each further 429 cuts it by 30 %.",
+    ),
+  ),
+  maxConcurrentRequests: setting(
+    "CODEOCEAN_MAX_CONCURRENT_REQUESTS",
+    t.defaulted(
+      wholeNumber(),
+      DEFAULT_THROTTLE.maxConcurrent,
+      "Requests in flight at once, for the whole stack.",
+    ),
+  ),
+  requestTimeoutSeconds: setting(
+    "CODEOCEAN_REQUEST_TIMEOUT_SECONDS",
+    t.defaulted(positive(), DEFAULT_REQUEST_TIMEOUT_MS / 1000, "Per HTTP request, in seconds."),
+  ),
+  minPollIntervalSeconds: setting(
+    "CODEOCEAN_MIN_POLL_INTERVAL_SECONDS",
+    t.defaulted(
+      positive(),
+      DEFAULT_POLL_SCHEDULE.minIntervalMs / 1000,
+      "Shortest wait between readiness checks, in seconds. Lower it only for the emulator.",
+    ),
+  ),
+  allowInsecureHttp: setting(
+    "CODEOCEAN_ALLOW_INSECURE_HTTP",
+    t.defaulted(
+      t.boolean(),
+      false,
+      "Allow `http://` to a non-loopback host (the token would travel in clear text).",
+    ),
+  ),
+  retryDelayScale: setting(
+    "CODEOCEAN_RETRY_DELAY_SCALE",
+    t.defaulted(
+      positive(),
+      DEFAULT_RETRY_POLICY.delayScale,
+      "Multiplies every retry backoff and `Retry-After` wait (0–1). Lower it only for the emulator, so that tests do not sit in real backoff.",
+    ),
+  ),
+  skipCredentialsValidation: setting(
+    "CODEOCEAN_SKIP_CREDENTIALS_VALIDATION",
+    t.defaulted(
+      t.boolean(),
+      false,
+      "`true`: previews make no call to check the domain and token, and accept them missing (an offline preview, or CI without the token). Otherwise the first check of a preview validates them with one `GET /custom_metadata`, so that a wrong token or a missing domain fails the preview, not the `up`.",
+    ),
+  ),
+  takeOverWindowSeconds: setting(
+    "CODEOCEAN_TAKE_OVER_WINDOW_SECONDS",
+    t.defaulted(
+      t.number(z.number().min(0)),
+      86_400,
+      "How old an asset an interrupted `up` left behind may be for a create to take it over instead of creating another (a day by default); `0` turns taking over off.",
+    ),
+  ),
 } as const;
+
+/** Stack config keys and their environment fallbacks. */
+export const CONFIG_KEYS = Object.fromEntries(
+  Object.entries(SETTINGS).map(([name, s]) => [name, { key: `codeocean:${name}`, env: s.env }]),
+) as { [K in keyof typeof SETTINGS]: { key: string; env: string } };
 
 export interface ProviderSettings {
   domain: string;
@@ -55,15 +127,17 @@ export interface ProviderSettings {
   takeOverWindowSeconds: number;
 }
 
+const defaultOf = (name: keyof typeof SETTINGS) => SETTINGS[name].property.default as number;
+
 export const DEFAULT_SETTINGS = {
-  requestsPerSecond: DEFAULT_THROTTLE.requestsPerSecond,
-  maxConcurrentRequests: DEFAULT_THROTTLE.maxConcurrent,
-  requestTimeoutSeconds: DEFAULT_REQUEST_TIMEOUT_MS / 1000,
+  requestsPerSecond: defaultOf("requestsPerSecond"),
+  maxConcurrentRequests: defaultOf("maxConcurrentRequests"),
+  requestTimeoutSeconds: defaultOf("requestTimeoutSeconds"),
   /** The schedules' own shortest wait (waiter.ts); the setting scales them. */
-  minPollIntervalSeconds: DEFAULT_POLL_SCHEDULE.minIntervalMs / 1000,
-  retryDelayScale: DEFAULT_RETRY_POLICY.delayScale,
+  minPollIntervalSeconds: defaultOf("minPollIntervalSeconds"),
+  retryDelayScale: defaultOf("retryDelayScale"),
   /** A day: an interrupted `up` is usually run again within hours (see createRecovery.ts). */
-  takeOverWindowSeconds: 86_400,
+  takeOverWindowSeconds: defaultOf("takeOverWindowSeconds"),
 };
 
 /** The `configure` request's config: keys `codeocean:…`, secrets decrypted. */

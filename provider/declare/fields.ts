@@ -46,7 +46,7 @@ export interface OutputField<Remote, O = unknown> {
 }
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- field tables mix value types */
-type AnyField<Remote> = InputField<Remote, any, any> | OutputField<Remote, any>;
+export type AnyField<Remote = any> = InputField<Remote, any, any> | OutputField<Remote, any>;
 type Fields<Remote> = Record<string, AnyField<Remote>>;
 /* eslint-enable @typescript-eslint/no-explicit-any */
 

@@ -101,17 +101,21 @@ export function boolean(): ScalarNode<z.ZodBoolean> {
   return { kind: "boolean", zod: z.boolean({ error: typeError("true or false") }) };
 }
 
-export function array<N extends Node, S extends z.ZodType = z.ZodArray<N["zod"]>>(
+/** A list; `refine` adds checks on the whole list (e.g. no duplicates). */
+export function array<N extends Node, S extends z.ZodType>(
   items: N,
-  opts: {
-    /** What the value should be, for "is required" / "must be …" messages. */
-    expected: string;
-    /** Refines the list (e.g. no duplicates); receives the plain list schema. */
-    refine?: (list: z.ZodArray<N["zod"]>) => S;
-  },
-): ArrayNode<S> {
+  opts: { expected: string; refine: (list: z.ZodArray<N["zod"]>) => S },
+): ArrayNode<S>;
+export function array<N extends Node>(
+  items: N,
+  opts: { expected: string },
+): ArrayNode<z.ZodArray<N["zod"]>>;
+export function array(
+  items: Node,
+  opts: { expected: string; refine?: (list: z.ZodArray<z.ZodType>) => z.ZodType },
+): ArrayNode {
   const list = z.array(items.zod, { error: typeError(opts.expected) });
-  return { kind: "array", items, zod: (opts.refine ? opts.refine(list) : list) as S };
+  return { kind: "array", items, zod: opts.refine ? opts.refine(list) : list };
 }
 
 export function map<S extends z.ZodType>(values: Node, zod: S): MapNode<S> {

@@ -1,8 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
-import {
-  capsuleAttachmentResource,
-  CapsuleAttachmentOutputs,
-} from "../../resources/capsuleAttachment/table";
+import { capsuleAttachmentResource } from "../../resources/capsuleAttachment/table";
+import type { CapsuleAttachmentArgs, CapsuleAttachmentOutputs } from "../types.generated";
 import { OutputProperties, registeredKeys } from "../../declare/fields";
 import { DataAsset } from "./dataAsset";
 import { withoutStackCaptures } from "./register";
@@ -11,26 +9,9 @@ import { runtimeShim } from "./shim";
 /** The serialized provider (see shim.ts). */
 export const capsuleAttachmentShim = runtimeShim("capsuleAttachmentProvider");
 
-export interface CapsuleAttachmentArgs {
-  /** The capsule to attach to. Exactly one of `capsuleId` and `pipelineId`. Changing it replaces. */
-  capsuleId?: pulumi.Input<string>;
-  /** The pipeline to attach to. Exactly one of `capsuleId` and `pipelineId`. Changing it replaces. */
-  pipelineId?: pulumi.Input<string>;
-  /** The data asset to attach, typically `someDataAsset.id`. Changing it replaces. */
-  dataAssetId: pulumi.Input<string>;
-  /**
-   * Folder under `/data` in the capsule. Default: the data asset's own mount — followed when it
-   * changes, for a `DataAsset` of this program (the attachment is replaced with it, which the
-   * preview shows). Changing it replaces.
-   */
-  mount?: pulumi.Input<string>;
-  /** Wait until Code Ocean reports the mount ready. Default `true`. */
-  waitForReady?: pulumi.Input<boolean>;
-  /** How long to wait for the mount, in seconds. Default 600. */
-  readyTimeoutSeconds?: pulumi.Input<number>;
-}
+export type { CapsuleAttachmentArgs };
 
-/** The outputs, each documented in the field table (capsuleAttachmentSchema.ts). */
+/** The outputs, each declared in the field table (resources/capsuleAttachment/table.ts). */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type -- outputs derive from the field table
 export interface CapsuleAttachment extends OutputProperties<CapsuleAttachmentOutputs> {}
 
