@@ -9,7 +9,7 @@
  */
 import * as os from "os";
 import { CodeOceanClient } from "./api/client";
-import { ConfigurationError } from "./api/errors";
+import { CodeOceanError, ConfigurationError } from "./api/errors";
 import { redact } from "./api/redact";
 import type { CustomMetadataField } from "./api/schemas";
 import { DEFAULT_RETRY_POLICY } from "./api/retry";
@@ -56,6 +56,7 @@ export class ProviderRuntime {
   readonly confirmDelayMs: number;
 
   private readonly configError: unknown;
+  private readonly cancellation = new AbortController();
   private built: CodeOceanClient | undefined;
   private metadataSchema: Promise<CustomMetadataField[] | undefined> | undefined;
   private credentials: Promise<void> | undefined;
@@ -174,6 +175,24 @@ export class ProviderRuntime {
   /** A create began: the operation is an update, not a preview. */
   noteCreate(): void {
     this.createsStarted++;
+  }
+
+  /**
+   * Aborted by the engine's Cancel (the plugin face; Ctrl-C, and also every normal shutdown):
+   * every wait of this runtime stops at once. What Code Ocean already accepted is recorded in
+   * the stack by the call that was waiting (a partial failure with its id).
+   */
+  get cancelled(): AbortSignal {
+    return this.cancellation.signal;
+  }
+
+  cancel(): void {
+    if (this.cancellation.signal.aborted) return;
+    this.cancellation.abort(
+      new CodeOceanError(
+        "Stopped waiting: the Pulumi engine cancelled the operation (Ctrl-C, or the engine shutting down). What Code Ocean had already accepted is recorded in the stack; the next `pulumi up` resumes from there.",
+      ),
+    );
   }
 
   /** Closes idle connections (a replaced runtime, tests, benchmarks). */

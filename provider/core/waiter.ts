@@ -123,6 +123,8 @@ export interface WaitOptions<T> {
   onTimeout: (last: T | undefined, waitedMs: number) => Error;
   /** Receives each observation (to keep the freshest state for a partial failure). */
   observe?: (value: T) => void;
+  /** Stops the wait at once (the engine's Cancel): throws the signal's reason. */
+  signal?: AbortSignal;
 }
 
 /** Polls until the verdict is done or an error, or the deadline passes. Returns the last observation. */
@@ -130,6 +132,7 @@ export async function waitUntil<T>(opts: WaitOptions<T>): Promise<T> {
   const startedAt = opts.startedAt ?? Date.now();
   const deadline = startedAt + opts.timeoutMs;
   let last = opts.initial;
+  if (opts.signal?.aborted) throw opts.signal.reason as Error;
   const judge = (value: T): boolean => {
     opts.observe?.(value);
     const v = opts.verdict(value);
@@ -153,13 +156,13 @@ export async function waitUntil<T>(opts: WaitOptions<T>): Promise<T> {
       // (unless the deadline had passed before the first look: the last answer is that look).
       const remaining = deadline - now;
       if (remaining > 0 || last === undefined) {
-        if (remaining > 0) await sleep(remaining);
+        if (remaining > 0) await sleep(remaining, opts.signal);
         last = await opts.poll();
         if (judge(last)) return last;
       }
       throw opts.onTimeout(last, Date.now() - startedAt);
     }
-    await sleep(delay);
+    await sleep(delay, opts.signal);
     last = await opts.poll();
     polls++;
     if (judge(last)) {
@@ -169,4 +172,26 @@ export async function waitUntil<T>(opts: WaitOptions<T>): Promise<T> {
   }
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Waits `ms`, or until `signal` aborts (then rejects with its reason, at once). */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  if (!signal) return new Promise((r) => setTimeout(r, ms));
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason as Error);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason as Error);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+/** How long a create or update may wait, and what set it (for the timeout's message). */
+export interface WaitLimit {
+  seconds: number;
+  /** e.g. "readyTimeoutSeconds", or "customTimeouts.create" */
+  setBy: string;
+}

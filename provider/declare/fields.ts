@@ -146,6 +146,8 @@ export interface DiffResult {
   changes: boolean;
   replaces: string[];
   deleteBeforeReplace: boolean;
+  /** The inputs that differ (the plugin shows them; the dynamic host ignores this). */
+  diffs: string[];
 }
 
 export interface ResourceSpec<F> {
@@ -178,8 +180,11 @@ export interface Resource<Remote, F> {
   withFallbacks(stored: Record<string, unknown>): OutputsOf<F>;
   /** Stored outputs with the declared values of the inputs Code Ocean does not know (settings, source, …). */
   withDeclared(stored: Record<string, unknown>, inputs: Inputs<F>): OutputsOf<F>;
-  /** Inputs that reproduce `outputs` (read returns them so that the next diff sees drift). */
-  inputsOf(outputs: OutputsOf<F>): Record<string, unknown>;
+  /**
+   * Inputs that reproduce `outputs` (read returns them so that the next diff sees drift).
+   * `minimal`: without the inputs that equal their defaults (what `pulumi import` writes as code).
+   */
+  inputsOf(outputs: OutputsOf<F>, minimal?: boolean): Record<string, unknown>;
   /** Declared fields of a given change kind whose value differs from the stored one. */
   changed(
     stored: Record<string, unknown>,
@@ -297,10 +302,11 @@ function defineResource<Remote, F extends Fields<Remote>>(
       for (const [k, f] of shown) if (!f.remote) out[k] = f.stored(values[k]);
       return plain(out);
     },
-    inputsOf(outs) {
+    inputsOf(outs, minimal = false) {
       const values = outs as Record<string, unknown>;
       const mirror: Record<string, unknown> = {};
-      for (const [k] of shown) {
+      for (const [k, f] of shown) {
+        if (minimal && f.same(values[k], absent.get(k))) continue;
         // The inputs as check returns them: a default (an empty description) is there; an
         // optional input without one (target, adoptExistingId) is left out in its absent form.
         if (values[k] === undefined) continue;
@@ -323,6 +329,7 @@ function defineResource<Remote, F extends Fields<Remote>>(
         changes: changed.length > 0 || replaces.length > 0 || condition?.change === true,
         replaces,
         deleteBeforeReplace: replaces.length > 0 && spec.deleteBeforeReplace === true,
+        diffs: [...new Set([...changed.map(([k]) => k), ...replaces])],
       };
     },
   };

@@ -105,7 +105,7 @@ export function knownKeysAt(schema: z.ZodType, path: PropertyKey[]): string[] {
 }
 
 /** The known name closest to a misspelt one (edit distance ≤ 3, case ignored), if any. */
-function closest(word: string, known: string[]): string | undefined {
+export function closest(word: string, known: string[]): string | undefined {
   const distance = (a: string, b: string) => {
     const row = Array.from({ length: b.length + 1 }, (_, j) => j);
     for (let i = 1; i <= a.length; i++) {

@@ -23,6 +23,24 @@ export const PACKAGE = {
     "Code Ocean data assets — imported from S3 or GCS, captured from runs or Cloud Workstations, shared, archived — and their attachments to capsules and pipelines.",
   repository: "https://github.com/codeocean/pulumi-codeocean",
   settings: SETTINGS,
+  /** What each SDK generator needs (scripts/gen-sdk.sh): package names and import paths. */
+  language: {
+    nodejs: {
+      packageName: "@codeocean/pulumi",
+      packageDescription: "A Pulumi package for Code Ocean data assets and their attachments.",
+      readme: "Code Ocean data assets and capsule attachments for Pulumi programs in TypeScript and JavaScript (generated from the package schema of pulumi-codeocean).",
+    },
+    python: {
+      packageName: "pulumi_codeocean",
+      readme: "Code Ocean data assets and capsule attachments for Pulumi programs in Python (generated from the package schema of pulumi-codeocean).",
+      pyproject: { enabled: true },
+    },
+    go: {
+      importBasePath: "github.com/codeocean/pulumi-codeocean/sdk/go/codeocean",
+      generateResourceContainerTypes: true,
+      respectSchemaVersion: true,
+    },
+  },
   resources: {
     DataAsset: {
       description:

@@ -1,5 +1,4 @@
 import { CodeOceanError } from "../core/api/errors";
-
 /** The input under which Pulumi stores the serialized provider. */
 export const PROVIDER_KEY = "__provider";
 

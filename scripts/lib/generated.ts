@@ -4,6 +4,7 @@
  * generated file is also a well-formed one.
  */
 import * as prettier from "prettier";
+import { packageSchema } from "../../provider/declare/schema";
 import { typescriptDeclarations } from "../../provider/declare/typescript";
 import { PACKAGE } from "../../provider/resources/package";
 
@@ -13,8 +14,10 @@ declaration and run \`npm run generate\`; a test fails while this file is not cu
 
 export async function generatedFiles(_root: string): Promise<Record<string, string>> {
   const ts = "provider/faces/types.generated.ts";
+  const schema = "provider/schema.json";
   return {
     [ts]: await formatted(ts, typescriptDeclarations(PACKAGE, HEADER)),
+    [schema]: await formatted(schema, JSON.stringify(packageSchema(PACKAGE))),
   };
 }
 

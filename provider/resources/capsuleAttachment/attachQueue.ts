@@ -13,7 +13,7 @@ import { APIError, CodeOceanError, NotFoundError } from "../../core/api/errors";
 import type { AttachResult } from "../../core/api/schemas";
 import type { ProviderRuntime } from "../../core/runtime";
 import type { AttachmentIndex } from "./attachmentIndex";
-import { waitUntil } from "../../core/waiter";
+import { WaitLimit, waitUntil } from "../../core/waiter";
 
 /** A batch is sent this long after the first request arrives at an idle target. */
 const BATCH_WINDOW_MS = 20;
@@ -46,7 +46,7 @@ interface Posted {
 /** How an attachment should be made. */
 export interface AttachOptions {
   wait: boolean;
-  timeoutSeconds: number;
+  limit: WaitLimit;
   /** Look first whether it exists already; `onFound` hears the answer before any wait. */
   checkFound: boolean;
   onFound?: (found: boolean) => void;
@@ -78,7 +78,7 @@ export class AttachQueue {
   async attach(
     assetId: string,
     mount: string | undefined,
-    { wait, timeoutSeconds, checkFound, onFound }: AttachOptions,
+    { wait, limit, checkFound, onFound }: AttachOptions,
   ): Promise<AttachResult> {
     if (this.attaching.has(assetId)) {
       throw new CodeOceanError(
@@ -103,12 +103,13 @@ export class AttachQueue {
           verdict: (r) => ({ done: r.ready }),
           observe: (r) => (last = r),
           startedAt: answeredAt,
-          timeoutMs: timeoutSeconds * 1000 - (answeredAt - requestedAt),
+          timeoutMs: limit.seconds * 1000 - (answeredAt - requestedAt),
+          signal: this.ctx.rt.cancelled,
           schedule: this.ctx.rt.schedules.attach,
           onTimeout: () =>
             new AttachWaitError(
-              `Data asset ${assetId} is attached to ${this.kind} ${this.targetId} at mount "${last.mount}", but the mount was not ready after ${timeoutSeconds} s (readyTimeoutSeconds). ` +
-                "The attachment is recorded in the stack; the next `pulumi up` checks again. Raise readyTimeoutSeconds, or set waitForReady: false.",
+              `Data asset ${assetId} is attached to ${this.kind} ${this.targetId} at mount "${last.mount}", but the mount was not ready after ${limit.seconds} s (${limit.setBy}). ` +
+                `The attachment is recorded in the stack; the next \`pulumi up\` checks again. Raise ${limit.setBy}, or set waitForReady: false.`,
               last,
             ),
         });

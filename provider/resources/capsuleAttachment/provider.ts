@@ -8,10 +8,17 @@
  * existed before this resource did: that one is recorded as `foundAttached`, and `delete`
  * leaves it attached, saying so — a stack never takes away what it did not make.
  */
-import { BadRequestError, NotFoundError, withRecordedTokenAdvice } from "../../core/api/errors";
+import {
+  BadRequestError,
+  CodeOceanError,
+  NotFoundError,
+  withRecordedTokenAdvice,
+} from "../../core/api/errors";
 import { outcomeUnknown } from "../../core/api/retry";
 import type { TargetKind } from "../../core/api/client";
 import type { ProviderRuntime } from "../../core/runtime";
+import type { WaitLimit } from "../../core/waiter";
+import { CallOptions, waitLimit } from "../call";
 import type { CreateRecovery } from "../dataAsset/recovery";
 import type { AttachmentIndex } from "./attachmentIndex";
 import { AttachQueue, AttachWaitError } from "./attachQueue";
@@ -66,6 +73,7 @@ export function createCapsuleAttachmentProvider({
     id: string,
     provider: unknown,
     found: boolean | undefined,
+    limit: WaitLimit,
   ) {
     const { kind, targetId } = targetOf(inputs);
     let foundAttached = found ?? false;
@@ -78,7 +86,7 @@ export function createCapsuleAttachmentProvider({
     try {
       const result = await attachQueue(kind, targetId).attach(inputs.dataAssetId, inputs.mount, {
         wait: inputs.waitForReady,
-        timeoutSeconds: inputs.readyTimeoutSeconds,
+        limit,
         checkFound: found === undefined && !recovery.createdHere(inputs.dataAssetId),
         onFound: (f) => {
           if (found === undefined && f) {
@@ -161,11 +169,12 @@ export function createCapsuleAttachmentProvider({
       return resource.diff(olds, raw);
     },
 
-    async create(news: Props): Promise<{ id: string; outs: Props }> {
+    async create(news: Props, call: CallOptions = {}): Promise<{ id: string; outs: Props }> {
       const inputs = parseChecked(news);
       const { kind, targetId } = targetOf(inputs);
       const id = attachmentId(kind, targetId, inputs.dataAssetId);
-      return { id, outs: await attach(inputs, id, news[PROVIDER_KEY], undefined) };
+      const limit = waitLimit(inputs, call, "create");
+      return { id, outs: await attach(inputs, id, news[PROVIDER_KEY], undefined, limit) };
     },
 
     async read(id: string, stored: Props): Promise<{ id: string; props: Props; inputs?: Props }> {
@@ -174,7 +183,38 @@ export function createCapsuleAttachmentProvider({
       });
     },
 
-    async update(id: string, olds: Props, news: Props): Promise<{ outs: Props }> {
+    /**
+     * A read without stored outputs: `pulumi import` (nothing declared; the inputs written as
+     * code leave out defaults) or `refresh --import-pending-creates` (the interrupted create's
+     * declaration). Not attached: an error, not an empty import.
+     */
+    async imported(
+      id: string,
+      declared: Props,
+    ): Promise<{ id: string; props: Props; inputs?: Props }> {
+      const { kind, targetId, assetId } = parseAttachmentId(id);
+      const stored = Object.keys(declared).length
+        ? (resource.withDeclared({}, parseChecked(declared)) as unknown as Props)
+        : {};
+      const found = await readAttachment(id, stored).catch((error: unknown) => {
+        throw withRecordedTokenAdvice(error);
+      });
+      if (!found.id) {
+        throw new CodeOceanError(
+          `CapsuleAttachment ${id}: data asset ${assetId} is not attached to ${kind} ${targetId} (or the token cannot see them). Check both ids in Code Ocean; the id to import is ${kind}:<${kind} id>:<data asset id>.`,
+        );
+      }
+      if (Object.keys(declared).length) return found;
+      const outs = found.props as unknown as Parameters<typeof resource.inputsOf>[0];
+      return { ...found, inputs: resource.inputsOf(outs, true) };
+    },
+
+    async update(
+      id: string,
+      olds: Props,
+      news: Props,
+      call: CallOptions = {},
+    ): Promise<{ outs: Props }> {
       const inputs = parseChecked(news);
       const old = resource.withFallbacks(olds);
       // A previous create timed out waiting for the mount: re-posting is how we learn it is ready.
@@ -185,6 +225,7 @@ export function createCapsuleAttachmentProvider({
             id,
             news[PROVIDER_KEY],
             old.foundAttached,
+            waitLimit(inputs, call, "update"),
           ),
         };
       }

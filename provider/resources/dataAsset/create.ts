@@ -8,7 +8,7 @@ import { outcomeUnknown } from "../../core/api/retry";
 import type { CreateDataAssetParams } from "../../core/api/requests";
 import type { DataAsset as RemoteAsset } from "../../core/api/schemas";
 import type { ProviderRuntime } from "../../core/runtime";
-import { Verdict, WaitTimeoutError, waitUntil } from "../../core/waiter";
+import { Verdict, WaitLimit, WaitTimeoutError, waitUntil } from "../../core/waiter";
 import { CreateRecovery, sameDeclaration } from "./recovery";
 import { DataAssetInputs, gcpClientSecret } from "./table";
 
@@ -124,7 +124,7 @@ export function waitForReady(
   rt: ProviderRuntime,
   asset: { id: string; name: string },
   known: RemoteAsset,
-  timeoutSeconds: number,
+  limit: WaitLimit,
   startedAt: number,
   observe: (a: RemoteAsset) => void,
 ): Promise<RemoteAsset> {
@@ -156,16 +156,17 @@ export function waitForReady(
     verdict: readinessVerdict,
     observe,
     startedAt,
-    timeoutMs: timeoutSeconds * 1000,
+    timeoutMs: limit.seconds * 1000,
+    signal: rt.cancelled,
     schedule: rt.schedules.asset,
     estimate: rt.readiness,
     onTimeout: (latest, waitedMs) =>
       new WaitTimeoutError(
         invisible
-          ? `Code Ocean accepted data asset "${asset.name}" (id ${asset.id}) but has not shown it since: GET still answers 404 after ${Math.round(waitedMs / 1000)} s (readyTimeoutSeconds: ${timeoutSeconds}). ` +
+          ? `Code Ocean accepted data asset "${asset.name}" (id ${asset.id}) but has not shown it since: GET still answers 404 after ${Math.round(waitedMs / 1000)} s (${limit.setBy}: ${limit.seconds}). ` +
               "It is recorded in the stack; the next `pulumi up` looks for it again. Do not delete it from the stack: it may still appear."
-          : `Data asset "${asset.name}" (id ${asset.id}) is still in state ${latest?.state ?? "draft"} after ${Math.round(waitedMs / 1000)} s (readyTimeoutSeconds: ${timeoutSeconds}). ` +
-              "It is recorded in the stack; the next `pulumi up` resumes waiting. Raise readyTimeoutSeconds for large imports, or set waitForReady: false.",
+          : `Data asset "${asset.name}" (id ${asset.id}) is still in state ${latest?.state ?? "draft"} after ${Math.round(waitedMs / 1000)} s (${limit.setBy}: ${limit.seconds}). ` +
+              `It is recorded in the stack; the next \`pulumi up\` resumes waiting. Raise ${limit.setBy} for large imports, or set waitForReady: false.`,
         waitedMs,
       ),
   });

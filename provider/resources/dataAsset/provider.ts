@@ -27,6 +27,7 @@ import {
 import { DiffResult, sameValue } from "../../declare/fields";
 import { CheckFailure, containsUnknown, validate } from "../../declare/validate";
 import { parseChecked as parseValid } from "../inputs";
+import { CallOptions, waitLimit } from "../call";
 import { PartialFailure, PROVIDER_KEY, withProvider } from "../partialFailure";
 
 type Props = Record<string, unknown>;
@@ -141,7 +142,7 @@ export function createDataAssetProvider({
       return resource.diff(olds, raw);
     },
 
-    async create(news: Props): Promise<{ id: string; outs: Props }> {
+    async create(news: Props, call: CallOptions = {}): Promise<{ id: string; outs: Props }> {
       rt.noteCreate();
       const inputs = parseChecked(news);
       const client = rt.client;
@@ -188,7 +189,7 @@ export function createDataAssetProvider({
             rt,
             asset,
             last,
-            inputs.readyTimeoutSeconds,
+            waitLimit(inputs, call, "create"),
             acceptedAt,
             (a) => (last = a),
           );
@@ -206,8 +207,14 @@ export function createDataAssetProvider({
       return { id: asset.id, outs: props(outputs()) };
     },
 
-    async read(id: string, stored: Props): Promise<{ id: string; props: Props; inputs?: Props }> {
+    async read(
+      id: string,
+      stored: Props,
+      inputs: Props = {},
+    ): Promise<{ id: string; props: Props; inputs?: Props }> {
       recovery.noteStackAsset(id);
+      // A refresh in a fresh process: what Code Ocean echoes back is masked all the same.
+      registerSecret(gcpClientSecret(inputs as Parameters<typeof gcpClientSecret>[0]));
       return archivedIndex
         .during(() => readAsset(id, stored))
         .catch((error: unknown) => {
@@ -215,7 +222,36 @@ export function createDataAssetProvider({
         });
     },
 
-    async update(id: string, olds: Props, news: Props): Promise<{ outs: Props }> {
+    /**
+     * A read without stored outputs. `pulumi import` (nothing declared): the asset as Code
+     * Ocean has it, declared as adopted — its source cannot be read back exactly, and a guessed
+     * source that differed from the real one would replace the asset at the next `up`.
+     * `refresh --import-pending-creates` (the interrupted create's declaration): the asset as
+     * that create would have recorded it. A missing asset fails (readAsset's lookup).
+     */
+    async imported(
+      id: string,
+      declared: Props,
+    ): Promise<{ id: string; props: Props; inputs?: Props }> {
+      recovery.noteStackAsset(id);
+      const run = (stored: Props) =>
+        archivedIndex.during(() => readAsset(id, stored)).catch((error: unknown) => {
+          throw withRecordedTokenAdvice(error);
+        });
+      if (Object.keys(declared).length) {
+        return run(resource.withDeclared({}, parseChecked(declared)) as unknown as Props);
+      }
+      const { props: outs } = await run({});
+      const adopted = { ...outs, adoptExistingId: id } as unknown as DataAssetOutputs;
+      return { id, props: props(adopted), inputs: resource.inputsOf(adopted, true) };
+    },
+
+    async update(
+      id: string,
+      olds: Props,
+      news: Props,
+      call: CallOptions = {},
+    ): Promise<{ outs: Props }> {
       recovery.noteStackAsset(id);
       const inputs = parseChecked(news);
       const old = resource.withFallbacks(olds);
@@ -244,7 +280,7 @@ export function createDataAssetProvider({
               rt,
               { id, name: inputs.name },
               known,
-              inputs.readyTimeoutSeconds,
+              waitLimit(inputs, call, "update"),
               Date.now(),
               (a) => (last = a),
             );

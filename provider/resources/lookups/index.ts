@@ -10,8 +10,10 @@ import type { ProviderRuntime } from "../../core/runtime";
 import type { ObjectNode } from "../../declare/types";
 import { validate } from "../../declare/validate";
 import { assetBasics, NO_SOURCE_BUCKET } from "../dataAsset/view";
+import { GetDataAssetArgs as GetDataAssetArgsNode } from "./declaration";
 import type {
   DataAssetInfoValue as DataAssetInfo,
+  GetDataAssetArgsValue as GetDataAssetArgs,
   SearchDataAssetsArgsValue as SearchDataAssetsArgs,
 } from "./declaration";
 
@@ -108,4 +110,12 @@ export function onlyOne(name: string, matches: DataAssetInfo[]): DataAssetInfo {
       ? `getDataAsset: no live data asset is named "${name}". Check the name (it must match exactly), or look it up by id.`
       : `getDataAsset: ${matches.length} live data assets are named "${name}" (ids ${matches.map((m) => m.id).join(", ")}); look one up by id instead.`,
   );
+}
+
+/** `getDataAsset` as the plugin answers it: arguments checked, by id or by exact name. */
+export async function getDataAsset(rt: ProviderRuntime, args: unknown): Promise<DataAssetInfo> {
+  const valid = checked<GetDataAssetArgs>("getDataAsset", GetDataAssetArgsNode, args);
+  if (valid.id !== undefined) return getDataAssetById(rt, valid.id);
+  const name = valid.name!;
+  return onlyOne(name, await searchDataAssets(rt, { name }));
 }

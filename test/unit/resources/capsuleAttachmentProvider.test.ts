@@ -190,9 +190,15 @@ describe("diffCapsuleAttachment", () => {
     changes: true,
     replaces,
     deleteBeforeReplace: true,
+    diffs: expect.any(Array),
   });
-  const inPlace = { changes: true, replaces: [], deleteBeforeReplace: false };
-  const noChange = { changes: false, replaces: [], deleteBeforeReplace: false };
+  const inPlace = {
+    changes: true,
+    replaces: [],
+    deleteBeforeReplace: false,
+    diffs: expect.any(Array),
+  };
+  const noChange = { changes: false, replaces: [], deleteBeforeReplace: false, diffs: [] };
 
   it.each<[string, Record<string, unknown>, ReturnType<typeof replace>]>([
     ["another capsule", { ...news, capsuleId: OTHER }, replace("capsuleId")],

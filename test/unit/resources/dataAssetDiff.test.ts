@@ -62,8 +62,13 @@ function olds(raw: Record<string, unknown> = baseRaw, state = "ready", archived 
   return toOutputs(i, remote(i, state), archived);
 }
 
-const noChange = { changes: false, replaces: [], deleteBeforeReplace: false };
-const inPlace = { changes: true, replaces: [], deleteBeforeReplace: false };
+const noChange = { changes: false, replaces: [], deleteBeforeReplace: false, diffs: [] };
+const inPlace = {
+  changes: true,
+  replaces: [],
+  deleteBeforeReplace: false,
+  diffs: expect.any(Array),
+};
 
 describe("diffDataAsset", () => {
   it("identical inputs → no change", () => {
@@ -110,7 +115,12 @@ describe("diffDataAsset", () => {
     ["kind (aws → computation)", { source: { computation: { id: ID } } }],
   ])("source %s changed → replace", (_label, patch) => {
     const d = diffDataAsset(olds(), inputs({ ...baseRaw, ...patch }));
-    expect(d).toEqual({ changes: true, replaces: ["source"], deleteBeforeReplace: false });
+    expect(d).toEqual({
+      changes: true,
+      replaces: ["source"],
+      deleteBeforeReplace: false,
+      diffs: ["source"],
+    });
   });
 
   it("source given explicitly with its defaults → no change", () => {
@@ -132,7 +142,12 @@ describe("diffDataAsset", () => {
     ["target removed", { target: undefined }],
   ])("%s changed → replace", (_label, patch) => {
     const d = diffDataAsset(olds(resultRaw), inputs({ ...resultRaw, ...patch }));
-    expect(d).toEqual({ changes: true, replaces: ["target"], deleteBeforeReplace: false });
+    expect(d).toEqual({
+      changes: true,
+      replaces: ["target"],
+      deleteBeforeReplace: false,
+      diffs: ["target"],
+    });
   });
 
   it("target added → replace", () => {
@@ -157,6 +172,7 @@ describe("diffDataAsset", () => {
       changes: true,
       replaces: ["state"],
       deleteBeforeReplace: false,
+      diffs: expect.any(Array),
     });
   });
 

@@ -81,12 +81,18 @@ function olds(raw: Raw = baseRaw, archived = false) {
   return toOutputs(i, remote(i), archived);
 }
 
-const noChange = { changes: false, replaces: [], deleteBeforeReplace: false };
-const inPlace = { changes: true, replaces: [], deleteBeforeReplace: false };
+const noChange = { changes: false, replaces: [], deleteBeforeReplace: false, diffs: [] };
+const inPlace = {
+  changes: true,
+  replaces: [],
+  deleteBeforeReplace: false,
+  diffs: expect.any(Array),
+};
 const replaces = (field: string) => ({
   changes: true,
   replaces: [field],
   deleteBeforeReplace: false,
+  diffs: expect.any(Array),
 });
 
 // ---------------------------------------------------------------------------------------
