@@ -73,7 +73,8 @@ function resourceSpec(pkg: string, r: SchemaPackage["resources"][string]): Json 
       e[1].kind === "input" && e[1].property !== undefined,
   );
   const outputs = Object.entries(r.fields).flatMap(([k, f]): [string, Json, boolean][] => {
-    if (f.kind === "output") return [[k, { ...typeSpec(pkg, f.node), description: f.description }, true]];
+    if (f.kind === "output")
+      return [[k, { ...typeSpec(pkg, f.node), description: f.description }, true]];
     if (!f.property) return [];
     const p = f.property;
     // An optional input without a default is stored as null (or "" for an id): not required.
@@ -89,7 +90,10 @@ function resourceSpec(pkg: string, r: SchemaPackage["resources"][string]): Json 
     inputProperties: Object.fromEntries(
       inputs.map(([k, f]) => [
         k,
-        { ...propertySpec(pkg, f.property), ...(f.change === "replace" ? { willReplaceOnChanges: true } : {}) },
+        {
+          ...propertySpec(pkg, f.property),
+          ...(f.change === "replace" ? { willReplaceOnChanges: true } : {}),
+        },
       ]),
     ),
     requiredInputs: inputs.filter(([, f]) => f.property.required).map(([k]) => k),
@@ -136,7 +140,10 @@ export function packageSchema(pkg: SchemaPackage): Json {
       inputProperties: Object.fromEntries(settings.map(([k, s]) => [k, settingSpec(s)])),
     },
     resources: Object.fromEntries(
-      Object.entries(pkg.resources).map(([name, r]) => [token(pkg.name, name), resourceSpec(pkg.name, r)]),
+      Object.entries(pkg.resources).map(([name, r]) => [
+        token(pkg.name, name),
+        resourceSpec(pkg.name, r),
+      ]),
     ),
     functions: Object.fromEntries(
       Object.entries(pkg.functions).map(([name, fn]) => [

@@ -28,11 +28,13 @@ export const PACKAGE = {
     nodejs: {
       packageName: "@codeocean/pulumi",
       packageDescription: "A Pulumi package for Code Ocean data assets and their attachments.",
-      readme: "Code Ocean data assets and capsule attachments for Pulumi programs in TypeScript and JavaScript (generated from the package schema of pulumi-codeocean).",
+      readme:
+        "Code Ocean data assets and capsule attachments for Pulumi programs in TypeScript and JavaScript (generated from the package schema of pulumi-codeocean).",
     },
     python: {
       packageName: "pulumi_codeocean",
-      readme: "Code Ocean data assets and capsule attachments for Pulumi programs in Python (generated from the package schema of pulumi-codeocean).",
+      readme:
+        "Code Ocean data assets and capsule attachments for Pulumi programs in Python (generated from the package schema of pulumi-codeocean).",
       pyproject: { enabled: true },
     },
     go: {

@@ -118,7 +118,8 @@ export function createPluginProvider(options: PluginProviderOptions = {}): Plugi
 
   function methods(pick: (p: Providers) => Providers[keyof Providers]): ResourceMethods {
     return {
-      check: (olds, news, ctx) => run(ctx, (p) => pick(p).check(withoutDynamicProvider(olds), news)),
+      check: (olds, news, ctx) =>
+        run(ctx, (p) => pick(p).check(withoutDynamicProvider(olds), news)),
       diff: (id, olds, news, _oldInputs, ctx) =>
         run(ctx, (p) => pick(p).diff(id, withoutDynamicProvider(olds), news)),
       create: (inputs, ctx) => run(ctx, (p) => pick(p).create(inputs, call(ctx))),

@@ -235,9 +235,11 @@ export function createDataAssetProvider({
     ): Promise<{ id: string; props: Props; inputs?: Props }> {
       recovery.noteStackAsset(id);
       const run = (stored: Props) =>
-        archivedIndex.during(() => readAsset(id, stored)).catch((error: unknown) => {
-          throw withRecordedTokenAdvice(error);
-        });
+        archivedIndex
+          .during(() => readAsset(id, stored))
+          .catch((error: unknown) => {
+            throw withRecordedTokenAdvice(error);
+          });
       if (Object.keys(declared).length) {
         return run(resource.withDeclared({}, parseChecked(declared)) as unknown as Props);
       }
