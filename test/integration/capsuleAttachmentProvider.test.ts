@@ -116,6 +116,7 @@ it("replaces (deleting first) on a mount change; settings change nothing remote"
     changes: true,
     replaces: ["mount"],
     deleteBeforeReplace: true,
+    diffs: ["mount"],
   });
   expect((await p.diff(id, outs, { ...inputs, mount: undefined })).changes).toBe(false);
   emu.current.admin.clearJournal();

@@ -150,6 +150,7 @@ describe("permissions", () => {
       changes: true,
       replaces: [],
       deleteBeforeReplace: false,
+      diffs: ["permissions"],
     });
     admin().clearJournal();
     const updated = await p.update(id, r.props, inputs);
@@ -437,6 +438,7 @@ describe("combined, endpointName, resultsInfo", () => {
       changes: false,
       replaces: [],
       deleteBeforeReplace: false,
+      diffs: [],
     });
     const more = await checked({
       ...c.inputs,

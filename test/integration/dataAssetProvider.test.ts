@@ -232,6 +232,7 @@ describe("update, read, delete", () => {
       changes: true,
       replaces: [],
       deleteBeforeReplace: false,
+      diffs: ["description"],
     });
     emu.current.admin.clearJournal();
     const updated = await p.update(id, outs, news);

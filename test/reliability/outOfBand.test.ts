@@ -117,6 +117,7 @@ describe("data asset", () => {
       changes: true,
       replaces: [],
       deleteBeforeReplace: false,
+      diffs: ["archived"],
     });
     const up = await quick("update", da.update(a.id, read.props, a.inputs));
     expect(up.outs.archived).toBe(false);
@@ -191,6 +192,7 @@ describe("data asset", () => {
       changes: true,
       replaces: ["state"],
       deleteBeforeReplace: false,
+      diffs: ["state"],
     });
     // The engine's replacement: create the new one, then delete the old one.
     const replacement = await quick("create", da.create(a.inputs));
