@@ -18,6 +18,10 @@ import { PACKAGE } from "../../resources/package";
 import { PROVIDER_KEY } from "../../resources/partialFailure";
 import { closest } from "../../declare/validate";
 import type { CallContext, CheckFailure, PluginProvider, Props, ResourceMethods } from "./types";
+import { dataAssetResource } from "../../resources/dataAsset/table";
+import { capsuleAttachmentResource } from "../../resources/capsuleAttachment/table";
+import type { AnyField } from "../../declare/fields";
+import { carriesSecret, sealedInputs, sealedOutputs } from "./secrets";
 
 type Env = Record<string, string | undefined>;
 
@@ -116,13 +120,39 @@ export function createPluginProvider(options: PluginProviderOptions = {}): Plugi
 
   const call = (ctx: CallContext): CallOptions => ({ timeoutSeconds: ctx.timeoutSeconds });
 
-  function methods(pick: (p: Providers) => Providers[keyof Providers]): ResourceMethods {
+  /**
+   * One resource's methods. `fields` is its declaration (the secrets its inputs carry are
+   * sealed: secrets.ts); `echoes` are the outputs sealed when the inputs carry a secret.
+   */
+  function methods(
+    pick: (p: Providers) => Providers[keyof Providers],
+    fields: Record<string, AnyField>,
+    echoes: readonly string[] = [],
+  ): ResourceMethods {
+    const outs = (props: Props, inputs: Props) =>
+      carriesSecret(fields, inputs) ? sealedOutputs(props, echoes) : props;
+    const sealFailure = (error: unknown, inputs: Props) => {
+      if (error instanceof Error && "properties" in error) {
+        const e = error as Error & { properties: Props };
+        Object.defineProperty(e, "properties", { value: outs(e.properties, inputs) });
+      }
+      return error;
+    };
     return {
       check: (olds, news, ctx) =>
-        run(ctx, (p) => pick(p).check(withoutDynamicProvider(olds), news)),
+        run(ctx, async (p) => {
+          const checked = await pick(p).check(withoutDynamicProvider(olds), news);
+          return { ...checked, inputs: sealedInputs(fields, checked.inputs) };
+        }),
       diff: (id, olds, news, _oldInputs, ctx) =>
         run(ctx, (p) => pick(p).diff(id, withoutDynamicProvider(olds), news)),
-      create: (inputs, ctx) => run(ctx, (p) => pick(p).create(inputs, call(ctx))),
+      create: (inputs, ctx) =>
+        run(ctx, async (p) => {
+          const made = await pick(p)
+            .create(inputs, call(ctx))
+            .catch((e: unknown) => Promise.reject(sealFailure(e, inputs)));
+          return { ...made, outs: outs(made.outs, inputs) };
+        }),
       read: (id, props, inputs, ctx) =>
         run(ctx, async (p) => {
           const stored = withoutDynamicProvider(props);
@@ -130,10 +160,20 @@ export function createPluginProvider(options: PluginProviderOptions = {}): Plugi
           const found = isEmpty(stored)
             ? await pick(p).imported(id, declared)
             : await pick(p).read(id, stored, declared);
-          return found;
+          const foundInputs = found.inputs && sealedInputs(fields, found.inputs);
+          return {
+            ...found,
+            props: outs(found.props, foundInputs ?? declared),
+            ...(foundInputs ? { inputs: foundInputs } : {}),
+          };
         }),
       update: (id, olds, news, _oldInputs, ctx) =>
-        run(ctx, (p) => pick(p).update(id, withoutDynamicProvider(olds), news, call(ctx))),
+        run(ctx, async (p) => {
+          const updated = await pick(p)
+            .update(id, withoutDynamicProvider(olds), news, call(ctx))
+            .catch((e: unknown) => Promise.reject(sealFailure(e, news)));
+          return { ...updated, outs: outs(updated.outs, news) };
+        }),
       delete: (id, props, _oldInputs, ctx) =>
         run(ctx, (p) => pick(p).delete(id, withoutDynamicProvider(props))),
     };
@@ -161,8 +201,14 @@ export function createPluginProvider(options: PluginProviderOptions = {}): Plugi
     },
 
     resources: {
-      "codeocean:index:DataAsset": methods((p) => p.dataAsset),
-      "codeocean:index:CapsuleAttachment": methods((p) => p.capsuleAttachment),
+      // A failure reason may quote the request, GCP client secret included.
+      "codeocean:index:DataAsset": methods((p) => p.dataAsset, dataAssetResource.fields, [
+        "failureReason",
+      ]),
+      "codeocean:index:CapsuleAttachment": methods(
+        (p) => p.capsuleAttachment,
+        capsuleAttachmentResource.fields,
+      ),
     },
 
     async invoke(token, args) {
