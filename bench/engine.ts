@@ -28,7 +28,7 @@ import {
   journalFigures,
   timed,
 } from "./harness";
-import { withoutStackCaptures } from "../provider/faces/dynamic/register";
+import { withoutStackCaptures } from "../provider/faces/register";
 import { Registration, dataAssetWithStackCaptures } from "../test/helpers/registration";
 import { Bar, BenchContext, SectionResult, Table, bar, fmtStat, num, ratio, stat } from "./report";
 

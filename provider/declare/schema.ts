@@ -46,6 +46,9 @@ function typeSpec(pkg: string, node: Node): Json {
   }
 }
 
+/** A list only when it has members: the engine drops empty ones (`pulumi package get-schema`). */
+const nonEmpty = (key: string, list: string[]) => (list.length ? { [key]: list } : {});
+
 const isScalar = (v: unknown) => ["string", "number", "boolean"].includes(typeof v);
 
 function propertySpec(pkg: string, p: Property, description = p.description): Json {
@@ -63,7 +66,10 @@ function objectSpec(pkg: string, node: ObjectNode): Json {
     type: "object",
     description: node.description,
     properties: Object.fromEntries(entries.map(([k, p]) => [k, propertySpec(pkg, p)])),
-    required: entries.filter(([, p]) => p.required).map(([k]) => k),
+    ...nonEmpty(
+      "required",
+      entries.filter(([, p]) => p.required).map(([k]) => k),
+    ),
   };
 }
 
@@ -96,9 +102,15 @@ function resourceSpec(pkg: string, r: SchemaPackage["resources"][string]): Json 
         },
       ]),
     ),
-    requiredInputs: inputs.filter(([, f]) => f.property.required).map(([k]) => k),
+    ...nonEmpty(
+      "requiredInputs",
+      inputs.filter(([, f]) => f.property.required).map(([k]) => k),
+    ),
     properties: Object.fromEntries(outputs.map(([k, spec]) => [k, spec])),
-    required: outputs.filter(([, , always]) => always).map(([k]) => k),
+    ...nonEmpty(
+      "required",
+      outputs.filter(([, , always]) => always).map(([k]) => k),
+    ),
   };
 }
 

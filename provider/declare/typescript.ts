@@ -24,6 +24,8 @@ export interface FunctionDeclaration {
 export interface PackageDeclaration {
   resources: Record<string, ResourceDeclaration>;
   functions: Record<string, FunctionDeclaration>;
+  /** The provider's settings (an explicit provider's inputs). */
+  settings: Record<string, { property: Property }>;
 }
 
 type Mode = "input" | "output" | "plain";
@@ -156,6 +158,19 @@ export function typescriptDeclarations(pkg: PackageDeclaration, header: string):
   }
   // Function arguments are plain values (the program awaits them): no Inputs, no defaults.
   for (const fn of Object.values(pkg.functions)) emit(objectInterface(fn.inputs, "plain"));
+  // An explicit provider's settings (pulumi:providers:codeocean), each defaulting to its
+  // stack config key and then its environment variable.
+  emit([
+    ...doc(
+      "The settings of an explicit provider (`new Provider(...)`). Each one left out falls back to the stack config (`codeocean:<name>`), then to its environment variable.",
+      "",
+    ),
+    "export interface ProviderArgs {",
+    ...Object.entries(pkg.settings).flatMap(([k, s]) =>
+      member(k, { ...s.property, required: false }, "input"),
+    ),
+    "}",
+  ]);
   return out.join("\n").replace(/\n+$/, "\n");
 }
 

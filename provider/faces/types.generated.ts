@@ -744,3 +744,57 @@ export interface SearchDataAssetsArgs {
   /** At most this many results. Default: all. */
   limit?: number;
 }
+
+/**
+ * The settings of an explicit provider (`new Provider(...)`). Each one left out falls back to the
+ * stack config (`codeocean:<name>`), then to its environment variable.
+ */
+export interface ProviderArgs {
+  /**
+   * Your deployment: `acme.codeocean.com`, `https://acme.codeocean.com/`, or a full API URL. Plain
+   * `http://` only for loopback (the emulator).
+   */
+  domain?: pulumi.Input<string>;
+  /**
+   * API token (`cop_…`) with read/write scope on data assets and capsules. Sent as HTTP Basic user
+   * name; never logged, never in outputs or error messages. Set it with `--secret`.
+   */
+  token?: pulumi.Input<string>;
+  /**
+   * Starting request rate for the whole stack. It adapts, so you need not know your deployment's
+   * limit: while requests queue it doubles each second until the first 429, which cuts it to 0.4
+   * ×; after that it rises by 1/s each second and each further 429 cuts it by 30 %. Default `10`.
+   */
+  requestsPerSecond?: pulumi.Input<number>;
+  /** Requests in flight at once, for the whole stack. Default `16`. */
+  maxConcurrentRequests?: pulumi.Input<number>;
+  /** Per HTTP request, in seconds. Default `30`. */
+  requestTimeoutSeconds?: pulumi.Input<number>;
+  /**
+   * Shortest wait between readiness checks, in seconds. Lower it only for the emulator. Default
+   * `2`.
+   */
+  minPollIntervalSeconds?: pulumi.Input<number>;
+  /**
+   * Allow `http://` to a non-loopback host (the token would travel in clear text). Default
+   * `false`.
+   */
+  allowInsecureHttp?: pulumi.Input<boolean>;
+  /**
+   * Multiplies every retry backoff and `Retry-After` wait (0–1). Lower it only for the emulator,
+   * so that tests do not sit in real backoff. Default `1`.
+   */
+  retryDelayScale?: pulumi.Input<number>;
+  /**
+   * `true`: previews make no call to check the domain and token, and accept them missing (an
+   * offline preview, or CI without the token). Otherwise the first check of a preview validates
+   * them with one `GET /custom_metadata`, so that a wrong token or a missing domain fails the
+   * preview, not the `up`. Default `false`.
+   */
+  skipCredentialsValidation?: pulumi.Input<boolean>;
+  /**
+   * How old an asset an interrupted `up` left behind may be for a create to take it over instead
+   * of creating another (a day by default); `0` turns taking over off. Default `86400`.
+   */
+  takeOverWindowSeconds?: pulumi.Input<number>;
+}

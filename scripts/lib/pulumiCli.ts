@@ -90,7 +90,14 @@ export function projectSettings(name: string, programDir = REPO_ROOT): ProjectSe
   const settings: ProjectSettings & { plugins: unknown } = {
     name,
     runtime: "nodejs",
-    plugins: { providers: [{ name: "pulumi-nodejs", path: pulumiPkg }] },
+    plugins: {
+      providers: [
+        { name: "pulumi-nodejs", path: pulumiPkg },
+        // The native plugin, for programs using pulumi-codeocean/native (bin/ holds
+        // pulumi-resource-codeocean, which runs the built dist/).
+        { name: "codeocean", path: path.join(REPO_ROOT, "bin") },
+      ],
+    },
   };
   return settings;
 }

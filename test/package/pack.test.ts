@@ -101,13 +101,23 @@ describe("the tarball", () => {
     // Exactly one .js and one .d.ts per current source: nothing missing, nothing stale.
     expect(entries.filter((e) => e.startsWith("dist/"))).toEqual(expectedDist());
     expect(entries.filter((e) => !e.startsWith("dist/")).sort()).toEqual(
-      ["CHANGELOG.md", "LICENSE", "README.md", "emulator/README.md", "package.json"].sort(),
+      [
+        "CHANGELOG.md",
+        "LICENSE",
+        "README.md",
+        "emulator/README.md",
+        "package.json",
+        // The plugin's launcher and the package schema it serves.
+        "bin/pulumi-resource-codeocean",
+        "provider/schema.json",
+      ].sort(),
     );
 
     const forbidden = entries.filter(
       (e) =>
         (/^(test|bench|examples|scripts|provider|emulator|node_modules|coverage|\.ci)\//.test(e) &&
-          e !== "emulator/README.md") ||
+          e !== "emulator/README.md" &&
+          e !== "provider/schema.json") ||
         /\.map$/.test(e) ||
         (/\.ts$/.test(e) && !/\.d\.ts$/.test(e)) ||
         /\.tgz$|tsconfig|jest\.config|eslint\.config|Pulumi\.yaml/.test(e),
@@ -142,10 +152,10 @@ describe("the tarball", () => {
   });
 
   it("ships declarations that carry the JSDoc", () => {
-    const dts = fs.readFileSync(
-      path.join(installed, "dist/provider/faces/dynamic/dataAsset.d.ts"),
-      "utf8",
-    );
+    // The class, and the arguments generated from the declarations.
+    const dts = ["dynamic/dataAsset.d.ts", "types.generated.d.ts"]
+      .map((f) => fs.readFileSync(path.join(installed, "dist/provider/faces", f), "utf8"))
+      .join("\n");
     const documented = (declaration: RegExp) =>
       new RegExp(String.raw`/\*\*(?:(?!\*/)[\s\S])+\*/\s*` + declaration.source).test(dts);
     expect(documented(/export declare class DataAsset\b/)).toBe(true);
@@ -173,6 +183,8 @@ describe("installed in a fresh project", () => {
         main: r("pulumi-codeocean"),
         emulator: r("pulumi-codeocean/emulator"),
         runtime: r("pulumi-codeocean/runtime"),
+        native: r("pulumi-codeocean/native"),
+        nativeExports: Object.keys(require("pulumi-codeocean/native")).sort(),
         dataAsset: r("pulumi-codeocean/dist/provider/faces/dynamic/dataAsset.js"),
         packageJson: r("pulumi-codeocean/package.json"),
         pulumi: r("@pulumi/pulumi"),
@@ -187,12 +199,16 @@ describe("installed in a fresh project", () => {
       main: inPackage("dist/provider/index.js"),
       emulator: inPackage("dist/emulator/index.js"),
       runtime: inPackage("dist/provider/faces/dynamic/runtime.js"),
+      native: inPackage("dist/provider/faces/native/index.js"),
       dataAsset: inPackage("dist/provider/faces/dynamic/dataAsset.js"),
       packageJson: inPackage("package.json"),
       version: repoPackage.version,
     });
     expect(out.pulumi.startsWith(path.join(fs.realpathSync(project), "node_modules"))).toBe(true);
     expect(out.exports).toEqual(expect.arrayContaining(["CapsuleAttachment", "DataAsset"]));
+    expect(out.nativeExports).toEqual(
+      expect.arrayContaining(["CapsuleAttachment", "DataAsset", "Provider", "getDataAsset"]),
+    );
     expect(out.runtimeExports).toEqual(
       expect.arrayContaining(["capsuleAttachmentProvider", "configure", "dataAssetProvider"]),
     );
@@ -206,6 +222,7 @@ describe("installed in a fresh project", () => {
       path.join(project, "index.ts"),
       `import * as pulumi from "@pulumi/pulumi";
 import { CapsuleAttachment, DataAsset, DataAssetArgs, VERSION } from "pulumi-codeocean";
+import * as native from "pulumi-codeocean/native";
 
 const args: DataAssetArgs = {
   name: "RNA-Sequencing reads",
@@ -225,6 +242,13 @@ export const state: pulumi.Output<"draft" | "ready" | "failed"> = reads.state;
 export const assetType: pulumi.Output<"dataset" | "result" | "combined" | "model"> = reads.type;
 export const size: pulumi.Output<number> = lookedUp.size;
 export const version: string = VERSION;
+
+// The plugin's classes take the same arguments and give the same outputs.
+const staging = new native.Provider("staging", { domain: "staging.example.org", requestsPerSecond: 5 });
+const nativeReads = new native.DataAsset("native-reads", args, { provider: staging });
+new native.CapsuleAttachment("native-on-capsule", { capsuleId: "c", dataAssetId: nativeReads.id });
+export const nativeState: pulumi.Output<"draft" | "ready" | "failed"> = nativeReads.state;
+export const found: Promise<native.DataAssetInfo> = native.getDataAsset({ name: "x" });
 `,
     );
     // The compiler options of \`pulumi new aws-typescript\`, with declaration files checked
@@ -400,6 +424,26 @@ export const version: string = VERSION;
       await emulator.stop();
     }
   }, 180_000);
+
+  it("puts the plugin on the project's bin path; `pulumi package get-schema` of it prints the package schema", async () => {
+    const plugin = path.join(project, "node_modules", ".bin", "pulumi-resource-codeocean");
+    const printed = await run(
+      "pulumi",
+      ["package", "get-schema", plugin],
+      project,
+      60_000,
+      childEnv({ PULUMI_SKIP_UPDATE_CHECK: "true", PULUMI_HOME: path.join(tmp, "pulumi-home") }),
+    );
+    const schema = JSON.parse(printed) as { name: string; version: string; resources: object };
+    expect(schema).toMatchObject({ name: "codeocean", version: repoPackage.version });
+    expect(Object.keys(schema.resources).sort()).toEqual([
+      "codeocean:index:CapsuleAttachment",
+      "codeocean:index:DataAsset",
+    ]);
+    expect(schema).toEqual(
+      JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "provider", "schema.json"), "utf8")),
+    );
+  }, 60_000);
 
   it("runs the codeocean-emulator command", async () => {
     const child = spawn(

@@ -3,7 +3,8 @@ import { capsuleAttachmentResource } from "../../resources/capsuleAttachment/tab
 import type { CapsuleAttachmentArgs, CapsuleAttachmentOutputs } from "../types.generated";
 import { OutputProperties, registeredKeys } from "../../declare/fields";
 import { DataAsset } from "./dataAsset";
-import { withoutStackCaptures } from "./register";
+import { withoutStackCaptures } from "../register";
+import { followAssetMount } from "../args";
 import { runtimeShim } from "./shim";
 
 /** The serialized provider (see shim.ts). */
@@ -31,7 +32,12 @@ export class CapsuleAttachment extends pulumi.dynamic.Resource {
       super(
         capsuleAttachmentShim,
         name,
-        { ...INPUT_KEYS, ...args, ...followAssetMount(args), ...OUTPUT_KEYS },
+        {
+          ...INPUT_KEYS,
+          ...args,
+          ...followAssetMount(args, (r) => r instanceof DataAsset),
+          ...OUTPUT_KEYS,
+        },
         opts,
         "codeocean",
         "CapsuleAttachment",
@@ -43,19 +49,3 @@ export class CapsuleAttachment extends pulumi.dynamic.Resource {
 }
 
 const { inputs: INPUT_KEYS, outputs: OUTPUT_KEYS } = registeredKeys(capsuleAttachmentResource);
-
-/**
- * Without a mount of its own, an attachment sits at its asset's mount — as it was when it was
- * attached: Code Ocean keeps that folder when the asset's mount changes later. For an asset
- * declared in this program (`dataAssetId: someDataAsset.id`), the attachment takes the asset's
- * mount as its own, so a change of it replaces the attachment at the new folder, and the
- * preview shows that. (For an id from elsewhere, the mount at attach time stands.)
- */
-function followAssetMount(args: CapsuleAttachmentArgs | undefined): {
-  mount?: pulumi.Input<string>;
-} {
-  if (!args || args.mount !== undefined || !pulumi.Output.isInstance(args.dataAssetId)) return {};
-  const resources = [...(args.dataAssetId as unknown as { resources(): Set<unknown> }).resources()];
-  const assets = resources.filter((r): r is DataAsset => r instanceof DataAsset);
-  return assets.length === 1 && resources.length === 1 ? { mount: assets[0].mount } : {};
-}

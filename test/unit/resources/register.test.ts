@@ -3,7 +3,7 @@ import { DataAsset, dataAssetShim } from "../../../provider/faces/dynamic/dataAs
 import { CapsuleAttachment } from "../../../provider/faces/dynamic/capsuleAttachment";
 import { dataAssetResource } from "../../../provider/resources/dataAsset/table";
 import { registeredKeys } from "../../../provider/declare/fields";
-import { withoutStackCaptures } from "../../../provider/faces/dynamic/register";
+import { withoutStackCaptures } from "../../../provider/faces/register";
 import { dataAssetWithStackCaptures } from "../../helpers/registration";
 
 const ARGS = {
