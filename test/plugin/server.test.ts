@@ -920,4 +920,14 @@ describe("runPlugin (the plugin process)", () => {
     expect(await plugin.exited).toBe(0);
     expect(plugin.output()).toContain("stdin closed");
   });
+
+  it("exits when the CLI was killed: stdin closed and nobody reading its stderr any more", async () => {
+    const plugin = await startPlugin();
+    // A SIGKILLed CLI closes every pipe end it held, so the plugin's writes to stderr fail
+    // (EPIPE). They once fed the stray-error handler, which wrote again, forever, at full CPU.
+    plugin.child.stdout!.destroy();
+    plugin.child.stderr!.destroy();
+    plugin.child.stdin!.end();
+    expect(await plugin.exited).toBe(0);
+  }, 15_000);
 });

@@ -51,6 +51,8 @@ export async function runPlugin(provider: PluginProvider): Promise<never> {
   };
   process.on("unhandledRejection", onStray);
   process.on("uncaughtException", onStray);
+  // Once the engine is gone, writing to stderr fails (EPIPE): that must not feed onStray forever.
+  process.stderr.on("error", () => undefined);
 
   const server = await serve(provider, { host: "127.0.0.1", port: 0 });
   // The engine's handshake: the port alone on the first line, before anything else on stdout.
