@@ -87,8 +87,9 @@ describe("import: a read by id with empty properties and no inputs", () => {
   it("CapsuleAttachment: the attachment's outputs and inputs, with no diff after", async () => {
     const assetId = await readyAsset("attached");
     const host = await plugin();
-    // At the asset's own mount: Code Ocean answers no read of an attachment's mount, so an
-    // import can only report the asset's (see the report of this suite's commit).
+    // At the asset's own mount: Code Ocean has no read of an attachment's mount, so an import
+    // reports the asset's own. (An attachment made at another mount is imported with the
+    // asset's mount, which is then wrong in the state: a gap this suite does not cover.)
     const { inputs } = await host.check(
       "CapsuleAttachment",
       {},
