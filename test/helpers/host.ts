@@ -1,6 +1,8 @@
 /**
- * Drives the real `@pulumi/pulumi` dynamic-provider host over gRPC, as the engine does:
- * serialized `__provider`, configure with the stack config, then the resource methods.
+ * Drives a provider process over gRPC as the engine does. `startHost` runs the real
+ * `@pulumi/pulumi` dynamic-provider host: serialized `__provider`, configure with the stack
+ * config, then the resource methods. The pieces below it (spawning a process that prints its
+ * port, the ResourceProvider client) are shared with the native plugin's face (faces.ts).
  * See shared/pulumi-dynamic-providers.md, "Driving the real host without the Pulumi CLI".
  */
 import { ChildProcess, spawn } from "child_process";
@@ -8,13 +10,14 @@ import * as path from "path";
 import * as grpc from "@grpc/grpc-js";
 import type * as pulumi from "@pulumi/pulumi";
 import { serializeFunction } from "@pulumi/pulumi/runtime/closure/serializeClosure";
+import { appendStructFields } from "../../provider/faces/plugin/struct";
 
 const pulumiDir = path.dirname(require.resolve("@pulumi/pulumi/package.json"));
 const fromPulumi = (m: string) => require(require.resolve(m, { paths: [pulumiDir] }));
 import * as providerPb from "@pulumi/pulumi/proto/provider_pb";
 const providerGrpc = require("@pulumi/pulumi/proto/provider_grpc_pb");
-const { Struct } = fromPulumi("google-protobuf/google/protobuf/struct_pb.js");
 const statusPb = fromPulumi("@pulumi/pulumi/proto/status_pb.js");
+const { Empty } = fromPulumi("google-protobuf/google/protobuf/empty_pb.js");
 
 export const REPO_ROOT = path.resolve(__dirname, "..", "..");
 
@@ -39,8 +42,9 @@ export class HostCallError extends Error {
 
 export interface Host {
   port: number;
-  /** Everything the host printed after its port line (shown by the CLI as diagnostics). */
+  /** Everything the process printed after its port line (shown by the CLI as diagnostics). */
   output(): string;
+  /** The stack config, `codeocean:<setting>` → string, as the engine has it. */
   configure(config: Record<string, string>): Promise<void>;
   check(
     type: string,
@@ -52,8 +56,19 @@ export interface Host {
     id: string,
     olds: Props,
     news: Props,
-  ): Promise<{ changes: number; replaces: string[]; deleteBeforeReplace: boolean }>;
-  create(type: string, props: Props): Promise<{ id: string; properties: Props }>;
+  ): Promise<{
+    changes: number;
+    replaces: string[];
+    deleteBeforeReplace: boolean;
+    /** The changed keys the engine shows (the dynamic host never sets them). */
+    diffs: string[];
+  }>;
+  /** `timeoutSeconds`: the resource's customTimeouts.create, sent as the engine sends it. */
+  create(
+    type: string,
+    props: Props,
+    opts?: { timeoutSeconds?: number },
+  ): Promise<{ id: string; properties: Props }>;
   read(
     type: string,
     id: string,
@@ -62,27 +77,31 @@ export interface Host {
   ): Promise<{ id: string; properties: Props; inputs: Props }>;
   update(type: string, id: string, olds: Props, news: Props): Promise<{ properties: Props }>;
   delete(type: string, id: string, props: Props): Promise<void>;
+  /** The engine's Cancel (Ctrl-C, and before every shutdown). */
+  cancel(): Promise<void>;
   stop(): Promise<void>;
 }
 
-const urn = (type: string) =>
-  `urn:pulumi:test::codeocean-test::pulumi-nodejs:dynamic/codeocean:${type}::r`;
+/** A provider process that printed its port on its first line, as the engine expects. */
+export interface ProviderProcess {
+  child: ChildProcess;
+  port: number;
+  output(): string;
+}
 
-/** Starts the host with `cwd` as the program directory (where `pulumi-codeocean` must resolve). */
-export async function startHost(
-  opts: { cwd?: string; env?: NodeJS.ProcessEnv; deadlineMs?: number } = {},
-): Promise<Host> {
-  const cwd = opts.cwd ?? REPO_ROOT;
-  const script = require.resolve("@pulumi/pulumi/cmd/dynamic-provider", { paths: [cwd] });
-  const child: ChildProcess = spawn(process.execPath, [script, "127.0.0.1:1"], {
-    cwd,
-    env: {
-      ...process.env,
-      PULUMI_NODEJS_PROJECT: "codeocean-test",
-      PULUMI_NODEJS_STACK: "test",
-      ...opts.env,
-    },
-    stdio: ["ignore", "pipe", "pipe"],
+/**
+ * Spawns `node <args>` and reads the port from the first line of its stdout; everything after
+ * it, on stdout or stderr, is kept as the output. `stdin: "pipe"` is what the engine gives a
+ * plugin (its end tells the plugin that the engine is gone).
+ */
+export async function spawnProvider(
+  args: string[],
+  opts: { cwd: string; env?: NodeJS.ProcessEnv; stdin?: "ignore" | "pipe" },
+): Promise<ProviderProcess> {
+  const child: ChildProcess = spawn(process.execPath, args, {
+    cwd: opts.cwd,
+    env: { ...process.env, ...opts.env },
+    stdio: [opts.stdin ?? "ignore", "pipe", "pipe"],
   });
   let out = "";
   const port = await new Promise<number>((resolve, reject) => {
@@ -100,59 +119,134 @@ export async function startHost(
     child.stdout!.on("data", onData);
     child.stderr!.on("data", (x: Buffer) => (out += x.toString()));
     child.once("exit", (code) =>
-      reject(new Error(`provider host exited (${code}) before printing its port: ${out}`)),
+      reject(new Error(`provider process exited (${code}) before printing its port: ${out}`)),
     );
   });
-  const client = new providerGrpc.ResourceProviderClient(
-    `127.0.0.1:${port}`,
-    grpc.credentials.createInsecure(),
-  );
-  const deadlineMs = opts.deadlineMs ?? 120_000;
+  return { child, port, output: () => out };
+}
 
-  const call = <T>(method: string, req: unknown): Promise<T> =>
-    new Promise((resolve, reject) => {
-      client[method](
-        req,
-        { deadline: Date.now() + deadlineMs },
-        (err: grpc.ServiceError | null, resp: T) => {
-          if (!err) return resolve(resp);
-          let initFailed: HostCallError["initFailed"];
-          const details = err.metadata?.get("grpc-status-details-bin")?.[0];
-          if (details) {
-            const status = statusPb.Status.deserializeBinary(details as Buffer);
-            const any = status.getDetailsList()[0];
-            if (any) {
-              const detail = providerPb.ErrorResourceInitFailed.deserializeBinary(
-                any.getValue_asU8(),
-              );
-              initFailed = {
-                id: detail.getId(),
-                properties: detail.getProperties()?.toJavaScript() ?? {},
-                reasons: detail.getReasonsList(),
-              };
-            }
-          }
-          reject(new HostCallError(err.details || err.message, err.code, initFailed));
+/** How a face names a resource type on the wire: the URN and the request's `type` field. */
+export interface Naming {
+  urn(type: string): string;
+  token(type: string): string;
+}
+
+/** The Struct-typed fields of each request (provider.proto field numbers). */
+const FIELD = {
+  check: { olds: 2, news: 3 },
+  diff: { olds: 3, news: 4 },
+  configure: { args: 2 },
+  create: { properties: 2 },
+  read: { properties: 3, inputs: 4 },
+  update: { olds: 3, news: 4 },
+  delete: { properties: 3 },
+} as const;
+
+/**
+ * One ResourceProvider client. Requests are written as the engine writes them: the generated
+ * message for the scalar fields and the Struct fields appended as raw bytes, so that a key
+ * google-protobuf cannot write (`__proto__`, which a YAML program can send) reaches the
+ * process; answers are parsed by the generated classes, as grpc-go parses them for the engine.
+ */
+export class Wire {
+  private readonly client: grpc.Client;
+
+  constructor(
+    readonly port: number,
+    private readonly deadlineMs: number,
+  ) {
+    this.client = new providerGrpc.ResourceProviderClient(
+      `127.0.0.1:${port}`,
+      grpc.credentials.createInsecure(),
+    );
+  }
+
+  call<T>(
+    method: string,
+    msg: { serializeBinary(): Uint8Array },
+    structs: Record<number, Props | undefined> = {},
+  ): Promise<T> {
+    const def = providerGrpc.ResourceProviderService[method];
+    const bytes = appendStructFields(msg.serializeBinary(), structs);
+    return new Promise((resolve, reject) => {
+      this.client.makeUnaryRequest(
+        def.path,
+        (b: Buffer) => b,
+        def.responseDeserialize,
+        bytes,
+        new grpc.Metadata(),
+        { deadline: Date.now() + this.deadlineMs },
+        (err: grpc.ServiceError | null, resp?: T) => {
+          if (!err) return resolve(resp as T);
+          reject(new HostCallError(err.details || err.message, err.code, initFailure(err)));
         },
       );
     });
+  }
 
-  const struct = (p: Props) => Struct.fromJavaScript(JSON.parse(JSON.stringify(p)));
+  close(): void {
+    this.client.close();
+  }
+}
 
+/** The ErrorResourceInitFailed detail of a partial failure, parsed as the engine does. */
+function initFailure(err: grpc.ServiceError): HostCallError["initFailed"] {
+  const details = err.metadata?.get("grpc-status-details-bin")?.[0];
+  if (!details) return undefined;
+  const status = statusPb.Status.deserializeBinary(details as Buffer);
+  const any = status.getDetailsList()[0];
+  if (!any) return undefined;
+  const detail = providerPb.ErrorResourceInitFailed.deserializeBinary(any.getValue_asU8());
   return {
-    port,
-    output: () => out,
+    id: detail.getId(),
+    properties: detail.getProperties()?.toJavaScript() ?? {},
+    reasons: detail.getReasonsList(),
+  };
+}
+
+/** Stops a provider process the engine's way: Cancel, close the connection, SIGINT, wait. */
+async function stopProcess(proc: ProviderProcess, wire: Wire): Promise<void> {
+  if (proc.child.exitCode === null && proc.child.signalCode === null) {
+    await wire.call("cancel", new Empty()).catch(() => undefined);
+  }
+  wire.close();
+  if (proc.child.exitCode !== null || proc.child.signalCode !== null) return;
+  const exited = new Promise((r) => proc.child.once("exit", r));
+  proc.child.kill("SIGINT");
+  // As the engine does 5 s after its SIGINT.
+  const kill = setTimeout(() => proc.child.kill("SIGKILL"), 5_000);
+  await exited;
+  clearTimeout(kill);
+}
+
+/**
+ * The Host over a provider process: the resource methods as the engine sends them, with the
+ * face's naming. `configure` sends the stack config as Configure's `args`, as the engine does
+ * for the dynamic provider; the plugin face replaces it (faces.ts).
+ */
+export function connect(
+  proc: ProviderProcess,
+  naming: Naming,
+  opts: { deadlineMs?: number } = {},
+): { host: Host; wire: Wire } {
+  const wire = new Wire(proc.port, opts.deadlineMs ?? 120_000);
+  const req = <M extends { setUrn(u: string): M; setType(t: string): M }>(m: M, type: string) =>
+    m.setUrn(naming.urn(type)).setType(naming.token(type));
+
+  const host: Host = {
+    port: proc.port,
+    output: proc.output,
     async configure(config) {
-      const req = new providerPb.ConfigureRequest();
-      req.setArgs(struct(config));
-      await call("configure", req);
+      await wire.call("configure", new providerPb.ConfigureRequest(), {
+        [FIELD.configure.args]: config,
+      });
     },
     async check(type, olds, news) {
-      const req = new providerPb.CheckRequest();
-      req.setUrn(urn(type));
-      req.setOlds(struct(olds));
-      req.setNews(struct(news));
-      const resp = await call<providerPb.CheckResponse>("check", req);
+      const resp = await wire.call<providerPb.CheckResponse>(
+        "check",
+        req(new providerPb.CheckRequest(), type),
+        { [FIELD.check.olds]: olds, [FIELD.check.news]: news },
+      );
       return {
         inputs: resp.getInputs()?.toJavaScript() ?? {},
         failures: resp
@@ -161,32 +255,32 @@ export async function startHost(
       };
     },
     async diff(type, id, olds, news) {
-      const req = new providerPb.DiffRequest();
-      req.setId(id);
-      req.setUrn(urn(type));
-      req.setOlds(struct(olds));
-      req.setNews(struct(news));
-      const resp = await call<providerPb.DiffResponse>("diff", req);
+      const resp = await wire.call<providerPb.DiffResponse>(
+        "diff",
+        req(new providerPb.DiffRequest(), type).setId(id),
+        { [FIELD.diff.olds]: olds, [FIELD.diff.news]: news },
+      );
       return {
         changes: resp.getChanges(),
         replaces: resp.getReplacesList(),
         deleteBeforeReplace: resp.getDeletebeforereplace(),
+        diffs: resp.getDiffsList(),
       };
     },
-    async create(type, props) {
-      const req = new providerPb.CreateRequest();
-      req.setUrn(urn(type));
-      req.setProperties(struct(props));
-      const resp = await call<providerPb.CreateResponse>("create", req);
+    async create(type, props, createOpts = {}) {
+      const resp = await wire.call<providerPb.CreateResponse>(
+        "create",
+        req(new providerPb.CreateRequest(), type).setTimeout(createOpts.timeoutSeconds ?? 0),
+        { [FIELD.create.properties]: props },
+      );
       return { id: resp.getId(), properties: resp.getProperties()?.toJavaScript() ?? {} };
     },
     async read(type, id, props, inputs) {
-      const req = new providerPb.ReadRequest();
-      req.setId(id);
-      req.setUrn(urn(type));
-      req.setProperties(struct(props));
-      if (inputs) req.setInputs(struct(inputs));
-      const resp = await call<providerPb.ReadResponse>("read", req);
+      const resp = await wire.call<providerPb.ReadResponse>(
+        "read",
+        req(new providerPb.ReadRequest(), type).setId(id),
+        { [FIELD.read.properties]: props, [FIELD.read.inputs]: inputs },
+      );
       return {
         id: resp.getId(),
         properties: resp.getProperties()?.toJavaScript() ?? {},
@@ -194,30 +288,43 @@ export async function startHost(
       };
     },
     async update(type, id, olds, news) {
-      const req = new providerPb.UpdateRequest();
-      req.setId(id);
-      req.setUrn(urn(type));
-      req.setOlds(struct(olds));
-      req.setNews(struct(news));
-      const resp = await call<providerPb.UpdateResponse>("update", req);
+      const resp = await wire.call<providerPb.UpdateResponse>(
+        "update",
+        req(new providerPb.UpdateRequest(), type).setId(id),
+        { [FIELD.update.olds]: olds, [FIELD.update.news]: news },
+      );
       return { properties: resp.getProperties()?.toJavaScript() ?? {} };
     },
     async delete(type, id, props) {
-      const req = new providerPb.DeleteRequest();
-      req.setId(id);
-      req.setUrn(urn(type));
-      req.setProperties(struct(props));
-      await call("delete", req);
+      await wire.call("delete", req(new providerPb.DeleteRequest(), type).setId(id), {
+        [FIELD.delete.properties]: props,
+      });
     },
-    async stop() {
-      client.close();
-      if (child.exitCode === null) {
-        const exited = new Promise((r) => child.once("exit", r));
-        child.kill("SIGTERM");
-        await exited;
-      }
+    async cancel() {
+      await wire.call("cancel", new Empty());
     },
+    stop: () => stopProcess(proc, wire),
   };
+  return { host, wire };
+}
+
+/** The dynamic face's names: every dynamic resource is `pulumi-nodejs:dynamic/<module>:<type>`. */
+export const DYNAMIC_NAMING: Naming = {
+  urn: (type) => `urn:pulumi:test::codeocean-test::pulumi-nodejs:dynamic/codeocean:${type}::r`,
+  token: (type) => `pulumi-nodejs:dynamic/codeocean:${type}`,
+};
+
+/** Starts the host with `cwd` as the program directory (where `pulumi-codeocean` must resolve). */
+export async function startHost(
+  opts: { cwd?: string; env?: NodeJS.ProcessEnv; deadlineMs?: number } = {},
+): Promise<Host> {
+  const cwd = opts.cwd ?? REPO_ROOT;
+  const script = require.resolve("@pulumi/pulumi/cmd/dynamic-provider", { paths: [cwd] });
+  const proc = await spawnProvider([script, "127.0.0.1:1"], {
+    cwd,
+    env: { PULUMI_NODEJS_PROJECT: "codeocean-test", PULUMI_NODEJS_STACK: "test", ...opts.env },
+  });
+  return connect(proc, DYNAMIC_NAMING, opts).host;
 }
 
 /** The diff `changes` enum values. */
