@@ -102,6 +102,7 @@ export class ProviderRuntime {
           requestTimeoutMs: s.requestTimeoutSeconds * 1000,
           allowInsecureHttp: s.allowInsecureHttp,
           retry: { delayScale: s.retryDelayScale },
+          cancelled: this.cancellation.signal,
         },
         throttle,
       );

@@ -352,3 +352,41 @@ describe("throttle", () => {
     expect(throttle.currentRate).toBeGreaterThan(10);
   });
 });
+
+describe("cancellation (the engine's Cancel, through the runtime's signal)", () => {
+  it("stops a retry backoff at once, with the signal's reason", async () => {
+    emu.current.admin.setFaults([{ route: "GET /data_assets/:id", kind: "status", status: 503 }]);
+    const stop = new AbortController();
+    const c = fastClient(emu.current, {
+      cancelled: stop.signal,
+      retry: { initialDelayMs: 20_000, maxDelayMs: 20_000, maxRetries: 4 },
+    });
+    const reading = c.getDataAsset("0f0f0f0f-0000-4000-8000-000000000001").catch((e: unknown) => e);
+    await eventually(() => (emu.current.admin.counts()["GET /data_assets/:id"] ?? 0) >= 1);
+    const t0 = Date.now();
+    stop.abort(new Error("cancelled by the test"));
+    const e = await reading;
+    expect(Date.now() - t0).toBeLessThan(1_000);
+    expect((e as Error).message).toBe("cancelled by the test");
+  });
+
+  it("stops a read in flight, and refuses to start a request once cancelled", async () => {
+    emu.current.admin.setFaults([
+      { route: "GET /data_assets/:id", kind: "latency", latencyMs: 5_000 },
+    ]);
+    const stop = new AbortController();
+    const c = fastClient(emu.current, { cancelled: stop.signal });
+    const reading = c.getDataAsset("0f0f0f0f-0000-4000-8000-000000000001").catch((e: unknown) => e);
+    await eventually(() => (emu.current.admin.counts()["GET /data_assets/:id"] ?? 0) >= 1);
+    const t0 = Date.now();
+    stop.abort(new Error("cancelled by the test"));
+    expect(((await reading) as Error).message).toBe("cancelled by the test");
+    expect(Date.now() - t0).toBeLessThan(1_000);
+    emu.current.admin.clearFaults();
+    emu.current.admin.clearJournal();
+    await expect(c.getDataAsset("0f0f0f0f-0000-4000-8000-000000000001")).rejects.toThrow(
+      "cancelled by the test",
+    );
+    expect(emu.current.admin.journal()).toEqual([]);
+  });
+});

@@ -44,6 +44,8 @@ export interface ClientSettings {
   allowInsecureHttp?: boolean;
   throttle?: Partial<ThrottleOptions>;
   retry?: Partial<RetryPolicy>;
+  /** Stops backoff waits and reads in flight (the engine's Cancel: see TransportOptions). */
+  cancelled?: AbortSignal;
 }
 
 /** Where an attachment goes: capsules and pipelines share one API shape. */
@@ -119,6 +121,7 @@ export class CodeOceanClient {
       timeoutMs: settings.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
       retry: this.retry,
       throttle: this.throttle,
+      cancelled: settings.cancelled,
     });
   }
 

@@ -32,6 +32,12 @@ export interface TransportOptions {
   timeoutMs: number;
   retry: RetryPolicy;
   throttle: Throttle;
+  /**
+   * The engine's Cancel (ProviderRuntime.cancelled): stops backoff waits at once, and reads in
+   * flight (GET). A write already sent is left to finish — abandoning it would leave its
+   * outcome unknown — within its own timeout.
+   */
+  cancelled?: AbortSignal;
 }
 
 export interface Request<T> {
@@ -53,7 +59,21 @@ export interface TransportStats {
   errors: number;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Waits `ms`, or less when `signal` aborts (then rejects with its reason). */
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  if (signal?.aborted) return Promise.reject(signal.reason);
+  return new Promise((resolve, reject) => {
+    const stop = () => {
+      clearTimeout(timer);
+      reject(signal!.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", stop);
+      resolve();
+    }, ms);
+    signal?.addEventListener("abort", stop, { once: true });
+  });
+}
 
 /** Describes a zod failure by the path of the first offending field. */
 export function describeZodError(error: z.ZodError): string {
@@ -81,7 +101,9 @@ export class Transport {
 
   async request<T>(req: Request<T>): Promise<T> {
     const desc: RequestDescription = { method: req.method, path: req.path };
+    const cancelled = this.options.cancelled;
     for (let retry = 0; ; retry++) {
+      if (cancelled?.aborted) throw cancelled.reason;
       try {
         return await this.attempt(req, desc);
       } catch (error) {
@@ -91,7 +113,7 @@ export class Transport {
         }
         this.stats.retries++;
         const retryAfter = error instanceof APIError ? error.retryAfterSeconds : undefined;
-        await sleep(retryDelayMs(retry, this.options.retry, retryAfter));
+        await sleep(retryDelayMs(retry, this.options.retry, retryAfter), cancelled);
       }
     }
   }
@@ -101,6 +123,10 @@ export class Transport {
     this.stats.requests++;
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), this.options.timeoutMs);
+    // A read in flight stops with Cancel (a write is left to finish: see TransportOptions).
+    const cancelled = req.method === "GET" ? this.options.cancelled : undefined;
+    const cancel = () => controller.abort();
+    cancelled?.addEventListener("abort", cancel, { once: true });
     try {
       let response: Response;
       let text: string;
@@ -121,6 +147,7 @@ export class Transport {
         });
         text = await response.text();
       } catch (error) {
+        if (cancelled?.aborted) throw cancelled.reason;
         throw this.connectionError(error, desc, controller.signal.aborted);
       }
       const requestId =
@@ -157,6 +184,7 @@ export class Transport {
       return parsed.data;
     } finally {
       clearTimeout(timer);
+      cancelled?.removeEventListener("abort", cancel);
       release();
     }
   }
