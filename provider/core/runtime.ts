@@ -7,6 +7,7 @@
  * counts both. The resources' own helpers (resources/index.ts) are built over it; the core
  * knows nothing of them. Tests build a fresh one instead of resetting globals.
  */
+import { setMaxListeners } from "events";
 import * as os from "os";
 import { CodeOceanClient } from "./api/client";
 import { CodeOceanError, ConfigurationError } from "./api/errors";
@@ -56,7 +57,11 @@ export class ProviderRuntime {
   readonly confirmDelayMs: number;
 
   private readonly configError: unknown;
-  private readonly cancellation = new AbortController();
+  private readonly cancellation = ((c) => {
+    // Every wait and every read in flight listens to it: hundreds at once in a large stack.
+    setMaxListeners(0, c.signal);
+    return c;
+  })(new AbortController());
   private built: CodeOceanClient | undefined;
   private metadataSchema: Promise<CustomMetadataField[] | undefined> | undefined;
   private credentials: Promise<void> | undefined;

@@ -108,6 +108,11 @@ export interface ProjectOptions {
   program: string;
   /** Extra stack config (plaintext), e.g. `{ "codeocean:takeOverWindowSeconds": "0" }`. */
   config?: Record<string, string>;
+  /**
+   * Where the engine finds our plugin: this checkout's bin/ named in Pulumi.yaml (default), or
+   * only what `pulumi plugin install` put in the project's PULUMI_HOME ("installed").
+   */
+  plugin?: "repo" | "installed";
 }
 
 const STACK = "e2e";
@@ -123,7 +128,10 @@ export class YamlProject {
   readonly env: Record<string, string>;
   private readonly running = new Set<ChildProcess>();
 
-  private constructor(readonly name: string) {
+  private constructor(
+    readonly name: string,
+    private readonly plugin: "repo" | "installed" = "repo",
+  ) {
     this.root = fs.mkdtempSync(path.join(os.tmpdir(), `yaml-${name}-`));
     this.dir = path.join(this.root, name);
     for (const d of [this.dir, path.join(this.root, "backend"), path.join(this.root, "home")]) {
@@ -149,7 +157,7 @@ export class YamlProject {
   }
 
   static async create(name: string, opts: ProjectOptions): Promise<YamlProject> {
-    const p = new YamlProject(name);
+    const p = new YamlProject(name, opts.plugin);
     p.writeProgram(opts.program);
     await p.ok(["stack", "init", STACK]);
     const config: Record<string, string> = {
@@ -178,9 +186,9 @@ export class YamlProject {
       "  languages:",
       "    - name: yaml",
       `      path: ${yamlHostDir}`,
-      "  providers:",
-      "    - name: codeocean",
-      `      path: ${PLUGIN_DIR}`,
+      ...(this.plugin === "repo"
+        ? ["  providers:", "    - name: codeocean", `      path: ${PLUGIN_DIR}`]
+        : []),
       "",
     ].join("\n");
     fs.writeFileSync(this.programFile, header + program.replace(/^\n+/, ""));
