@@ -10,17 +10,17 @@ import { redact } from "../../core/api/redact";
 import type { UpdateDataAssetParams } from "../../core/api/requests";
 import type { DataAsset as RemoteAsset } from "../../core/api/schemas";
 import { codeOceanId, readyTimeoutSeconds } from "../../core/model/checks";
+import { DataAssetFields } from "../../core/model/dataAsset";
+import { ResultsInfo } from "../../core/model/dataAsset/lineage";
 import {
   AppParameter,
   ContainedDataAsset,
-  DataAssetFields,
-  DataAssetPermissions as PermissionsType,
-  DataAssetSource as SourceType,
-  DataAssetTarget,
   Provenance,
-  ResultsInfo,
   SourceBucket,
-} from "../../core/model/dataAsset";
+} from "../../core/model/dataAsset/reported";
+import { DataAssetPermissions as PermissionsType } from "../../core/model/dataAsset/sharing";
+import { DataAssetSource as SourceType } from "../../core/model/dataAsset/source";
+import { DataAssetTarget } from "../../core/model/dataAsset/target";
 import { fieldsOf, Inputs, OutputsOf, sameSet } from "../../declare/fields";
 import * as t from "../../declare/types";
 import { containsUnknown, typeError } from "../../declare/validate";
