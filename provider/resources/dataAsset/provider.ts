@@ -11,6 +11,7 @@ import type { ArchivedIndex } from "./archivedIndex";
 import type { CreateRecovery } from "./recovery";
 import { validateCustomMetadata } from "./customMetadata";
 import { reconcileCreate, toCreateParams, waitForReady } from "./create";
+import { metadataChanges, metadataUpdate } from "./metadata";
 import {
   DataAssetInputs,
   DataAssetOutputs,
@@ -18,8 +19,6 @@ import {
   dataAssetResource as resource,
   effectivePermissions,
   gcpClientSecret,
-  metadataChanges,
-  metadataUpdate,
   remoteFromOutputs,
   stillImporting,
   storedPermissions,
