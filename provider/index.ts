@@ -24,7 +24,7 @@ export type {
   SourceBucket,
   UserPermissionArgs,
 } from "./faces/dynamic/dataAsset";
-export type { DataAssetState, DataAssetType } from "./resources/dataAsset/table";
+export type { DataAssetState, DataAssetType } from "./resources/dataAsset/reportedFields";
 export { CapsuleAttachment } from "./faces/dynamic/capsuleAttachment";
 export type { CapsuleAttachmentArgs } from "./faces/dynamic/capsuleAttachment";
 export {

@@ -4,7 +4,8 @@
  * adaptive request budget, redaction), with progress lines for large estates.
  */
 import { effectivePermissions } from "../resources/dataAsset/table";
-import type { CodeOceanClient, UnreadableResult } from "../core/api/client";
+import type { CodeOceanClient } from "../core/api/client";
+import type { UnreadableResult } from "../core/api/search";
 import type { DataAsset, Permissions } from "../core/api/schemas";
 import { assetBasics } from "../resources/dataAsset/view";
 import type { AdoptedAsset } from "./generate";

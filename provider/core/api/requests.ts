@@ -9,11 +9,10 @@ import { toWire } from "../../declare/wire";
 import {
   CreateDataAssetParams,
   CreateDataAssetRequest,
-  DataAssetPermissions,
-  PermissionsInput,
   UpdateDataAssetParams,
   UpdateDataAssetRequest,
 } from "../model/dataAsset";
+import { DataAssetPermissions, PermissionsInput } from "../model/dataAsset/sharing";
 import type { SearchFilterValue } from "../model/search";
 
 export type { CreateDataAssetParams, UpdateDataAssetParams };

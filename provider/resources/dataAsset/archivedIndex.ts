@@ -20,7 +20,8 @@
  * learn the user's id when that user has archived nothing), whatever the deployment holds.
  * The provider's own archive and unarchive calls keep the listing true.
  */
-import { CodeOceanClient, nameQuery } from "../../core/api/client";
+import { CodeOceanClient } from "../../core/api/client";
+import { nameQuery } from "../../core/api/search";
 import type { DataAsset as RemoteAsset } from "../../core/api/schemas";
 
 /** From this many reads under way at once, a listing is worth more than a search per name. */

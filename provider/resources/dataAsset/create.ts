@@ -2,7 +2,8 @@
  * The steps of a DataAsset's life that talk to Code Ocean beyond single calls: the create
  * request, reconciling a create whose fate is unknown, and waiting until the asset is ready.
  */
-import { CodeOceanClient, nameQuery } from "../../core/api/client";
+import { CodeOceanClient } from "../../core/api/client";
+import { nameQuery } from "../../core/api/search";
 import { CodeOceanError, NotFoundError } from "../../core/api/errors";
 import { outcomeUnknown } from "../../core/api/retry";
 import type { CreateDataAssetParams } from "../../core/api/requests";

@@ -11,6 +11,9 @@ import type { ArchivedIndex } from "./archivedIndex";
 import type { CreateRecovery } from "./recovery";
 import { validateCustomMetadata } from "./customMetadata";
 import { reconcileCreate, toCreateParams, waitForReady } from "./create";
+import { metadataChanges, metadataUpdate } from "./metadata";
+import { readAsset } from "./refresh";
+import { sharingAndArchive } from "./sharingAndArchive";
 import {
   DataAssetInputs,
   DataAssetOutputs,
@@ -18,8 +21,6 @@ import {
   dataAssetResource as resource,
   effectivePermissions,
   gcpClientSecret,
-  metadataChanges,
-  metadataUpdate,
   remoteFromOutputs,
   stillImporting,
   storedPermissions,
@@ -39,14 +40,6 @@ function parseChecked(news: Props): DataAssetInputs {
 }
 
 const props = (outs: DataAssetOutputs) => outs as unknown as Props;
-
-/** The sharing a removed `permissions` block leaves: the owner's own access, nothing else. */
-const REVOKED: DataAssetPermissions = {
-  users: [],
-  groups: [],
-  everyone: "none",
-  shareAssets: false,
-};
 
 /** What DataAsset's methods run on: the process's runtime and the helpers it shares. */
 export interface DataAssetContext {
@@ -74,38 +67,7 @@ export function createDataAssetProvider({
     }
   }
 
-  /**
-   * Sets the declared sharing when it differs from `current` (the sharing the stack manages
-   * now, or null); the sharing now managed. A `permissions` block removed from a declaration
-   * revokes what it granted — owner only, nobody else — which is what the preview shows
-   * (`- permissions …`): the preview and the effect agree, and a removed block never leaves
-   * pre-publication data shared. Never declared: the endpoints are never called.
-   */
-  async function applyPermissions(
-    id: string,
-    inputs: DataAssetInputs,
-    current: DataAssetPermissions | null,
-  ): Promise<DataAssetPermissions | null> {
-    const declared = storedPermissions(inputs.permissions);
-    if (!declared) {
-      if (current) await rt.client.setPermissions(id, REVOKED);
-      return null;
-    }
-    if (!current || !resource.fields.permissions.same(current, declared))
-      await rt.client.setPermissions(id, declared);
-    return declared;
-  }
-
-  /** Archives or unarchives to match the declaration; the archive state now. */
-  async function applyArchived(id: string, inputs: DataAssetInputs, current: boolean) {
-    if (inputs.archived !== current) await setArchived(id, inputs.archived);
-    return inputs.archived;
-  }
-
-  async function setArchived(id: string, archived: boolean): Promise<void> {
-    await (archived ? rt.client.archiveDataAsset(id) : rt.client.unarchiveDataAsset(id));
-    archivedIndex.noteArchived(id, archived);
-  }
+  const { applyPermissions, applyArchived, setArchived } = sharingAndArchive(rt, archivedIndex);
 
   return {
     async check(olds: Props, news: Props): Promise<{ inputs: Props; failures: CheckFailure[] }> {
@@ -216,7 +178,7 @@ export function createDataAssetProvider({
       // A refresh in a fresh process: what Code Ocean echoes back is masked all the same.
       registerSecret(gcpClientSecret(inputs as Parameters<typeof gcpClientSecret>[0]));
       return archivedIndex
-        .during(() => readAsset(id, stored))
+        .during(() => readAsset(rt, archivedIndex, id, stored))
         .catch((error: unknown) => {
           throw withRecordedTokenAdvice(error);
         });
@@ -236,7 +198,7 @@ export function createDataAssetProvider({
       recovery.noteStackAsset(id);
       const run = (stored: Props) =>
         archivedIndex
-          .during(() => readAsset(id, stored))
+          .during(() => readAsset(rt, archivedIndex, id, stored))
           .catch((error: unknown) => {
             throw withRecordedTokenAdvice(error);
           });
@@ -319,35 +281,6 @@ export function createDataAssetProvider({
       }
     },
   };
-
-  /** Refresh (or a lookup by id): what Code Ocean says now, and inputs that mirror it. */
-  async function readAsset(
-    id: string,
-    stored: Props,
-  ): Promise<{ id: string; props: Props; inputs?: Props }> {
-    const client = rt.client;
-    const asset = await client.findDataAsset(id);
-    // No outputs stored: a lookup by id (`DataAsset.get`), which must fail, not come back empty.
-    const lookup = stored.name === undefined && stored.state === undefined;
-    if (!asset && lookup) {
-      throw new CodeOceanError(
-        `DataAsset.get: no data asset with id ${id}: Code Ocean answered 404 twice, seconds apart, or the token cannot see it. Check the id in Code Ocean.`,
-      );
-    }
-    // Gone, confirmed: the engine drops it from the stack.
-    if (!asset) return { id: "", props: {} as Props };
-    const old = resource.withFallbacks(stored);
-    const [archived, permissions] = await Promise.all([
-      archivedIndex.isArchived(asset),
-      // Sharing is read only where the provider manages it.
-      old.permissions &&
-        client.getPermissions(id).then((p) => effectivePermissions(p, asset, old.permissions!)),
-    ]);
-    // Settings Code Ocean does not know keep their stored values (defaults for a fresh `get`).
-    const outs = resource.refreshed(stored, { asset, archived, permissions });
-    // Inputs mirror the remote metadata so the next diff shows drift (e.g. a rename in the web UI).
-    return { id, props: props(outs), inputs: resource.inputsOf(outs) };
-  }
 
   /**
    * Runs a call on an existing asset; true when it succeeded, false when the asset is gone.

@@ -29,7 +29,8 @@
  * offers) an asset this process is posting. The names checks announced as new are searched
  * together, so an `up` of 200 assets costs a handful of searches, not 200.
  */
-import { CodeOceanClient, nameQuery } from "../../core/api/client";
+import { CodeOceanClient } from "../../core/api/client";
+import { nameQuery } from "../../core/api/search";
 import { CodeOceanError } from "../../core/api/errors";
 import type { DataAsset as RemoteAsset } from "../../core/api/schemas";
 import { redact } from "../../core/api/redact";

@@ -5,7 +5,8 @@
  * these per field.
  */
 import type { Permissions, DataAsset as RemoteAsset } from "../../core/api/schemas";
-import type { PermissionsInput, SourceInput } from "../../core/model/dataAsset";
+import type { PermissionsInput } from "../../core/model/dataAsset/sharing";
+import type { SourceInput } from "../../core/model/dataAsset/source";
 import { sameValue } from "../../declare/fields";
 import type { Loose } from "../../declare/types";
 

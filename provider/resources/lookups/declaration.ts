@@ -6,7 +6,8 @@
  */
 import { z } from "zod";
 import { codeOceanId } from "../../core/model/checks";
-import { MetadataValue, Provenance, SourceBucket } from "../../core/model/dataAsset";
+import { MetadataValue } from "../../core/model/dataAsset";
+import { Provenance, SourceBucket } from "../../core/model/dataAsset/reported";
 import { SearchFilter } from "../../core/model/search";
 import * as t from "../../declare/types";
 

@@ -3,7 +3,7 @@
  * (search is fuzzy), and answer as declared (declaration.ts). The program's face caches each
  * question per run; the plugin answers each invoke.
  */
-import { nameQuery } from "../../core/api/client";
+import { nameQuery } from "../../core/api/search";
 import { CodeOceanError } from "../../core/api/errors";
 import type { DataAsset } from "../../core/api/schemas";
 import type { ProviderRuntime } from "../../core/runtime";

@@ -4,9 +4,9 @@ import {
   DataAssetInputsSchema,
   DataAssetOutputs,
   diffDataAsset,
-  metadataChanges,
   toOutputs,
 } from "../../../provider/resources/dataAsset/table";
+import { metadataChanges } from "../../../provider/resources/dataAsset/metadata";
 import { dataAssetProvider } from "../../helpers/runtime";
 import { NO_PROVENANCE } from "../helpers";
 import { UNKNOWN } from "../../../provider/declare/validate";

@@ -10,11 +10,10 @@ import {
   DataAssetPermissions,
   diffDataAsset,
   effectivePermissions,
-  metadataChanges,
-  metadataUpdate,
   storedPermissions,
   toOutputs,
 } from "../../../provider/resources/dataAsset/table";
+import { metadataChanges, metadataUpdate } from "../../../provider/resources/dataAsset/metadata";
 import { UNKNOWN } from "../../../provider/declare/validate";
 import { dataAssetProvider } from "../../helpers/runtime";
 import { NO_PROVENANCE } from "../helpers";
