@@ -23,19 +23,25 @@ export const PACKAGE = {
     "Code Ocean data assets — imported from S3 or GCS, captured from runs or Cloud Workstations, shared, archived — and their attachments to capsules and pipelines.",
   repository: "https://github.com/codeocean/pulumi-codeocean",
   settings: SETTINGS,
-  /** What each SDK generator needs (scripts/gen-sdk.sh): package names and import paths. */
+  /**
+   * What each SDK generator needs (scripts/gen-sdk.sh): package names and import paths.
+   * `respectSchemaVersion` makes every SDK carry the schema's version (the package's), so the
+   * plugin, the schema and the SDKs share one version (npm run release bumps it).
+   */
   language: {
     nodejs: {
       packageName: "@codeocean/pulumi",
       packageDescription: "A Pulumi package for Code Ocean data assets and their attachments.",
       readme:
         "Code Ocean data assets and capsule attachments for Pulumi programs in TypeScript and JavaScript (generated from the package schema of pulumi-codeocean).",
+      respectSchemaVersion: true,
     },
     python: {
       packageName: "pulumi_codeocean",
       readme:
         "Code Ocean data assets and capsule attachments for Pulumi programs in Python (generated from the package schema of pulumi-codeocean).",
       pyproject: { enabled: true },
+      respectSchemaVersion: true,
     },
     go: {
       importBasePath: "github.com/codeocean/pulumi-codeocean/sdk/go/codeocean",
