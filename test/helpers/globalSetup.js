@@ -9,7 +9,7 @@ const path = require("path");
 module.exports = async function globalSetup(globalConfig) {
   const patterns = selectedPatterns(globalConfig);
   // Only a run that may include the engine's suites needs the CLI.
-  if (patterns.length && !patterns.some((p) => /e2e|package/.test(p))) return;
+  if (patterns.length && !patterns.some((p) => /e2e|package|sdk/.test(p))) return;
   const script = path.join(__dirname, "..", "..", "scripts", "install-pulumi-cli.sh");
   let dir;
   try {
