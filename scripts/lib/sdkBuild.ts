@@ -7,7 +7,8 @@
  *   copy), then package.json, README.md and LICENSE into bin/, the folder a user installs
  *   (`npm pack` there). The SDK reads its version from bin/package.json at run time.
  * - Python: setuptools' PEP 517 hooks (`setuptools.build_meta`) called directly with Debian's
- *   python3 (python3-setuptools, python3-wheel), offline: no build isolation, nothing fetched.
+ *   python3 (python3-setuptools, python3-wheel), offline: no build isolation, nothing fetched;
+ *   a MANIFEST.in in the copy adds the type stubs older setuptools leave out.
  */
 import { execFileSync } from "child_process";
 import * as fs from "fs";
@@ -81,6 +82,11 @@ export function buildPythonSdk(
   { sdkRoot = REPO_ROOT, python = python3() } = {},
 ): { sdist: string; wheel: string; compiled: number } {
   copySdk("python", dest, sdkRoot);
+  // The generated pyproject.toml lists only py.typed and pulumi-plugin.json as package data;
+  // setuptools 69 and later add *.pyi files (config/__init__.pyi) by themselves, Debian 12's
+  // setuptools 66 leaves them out of the sdist and the wheel. A MANIFEST.in in the copy adds them
+  // (include_package_data is on for pyproject.toml projects).
+  fs.writeFileSync(path.join(dest, "MANIFEST.in"), "recursive-include pulumi_codeocean *.pyi\n");
   const files = pythonFiles(dest);
   // -B-like: compile into a scratch cache folder so the copy stays clean for the sdist.
   execFileSync(python, ["-m", "py_compile", ...files], {
