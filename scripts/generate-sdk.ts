@@ -27,9 +27,11 @@ const REFERENCE = "docs/reference.md";
 /** What builds and tests leave in an SDK folder: never part of the generated output. */
 const BUILD_OUTPUT = /(^|\/)(node_modules|bin|dist|build|__pycache__|[^/]*\.egg-info)(\/|$)/;
 
+/** A failure to report as one line (main prints it and exits 1, after cleaning up). */
+class Failure extends Error {}
+
 function fail(message: string): never {
-  console.error(`generate:sdk: ${message}`);
-  process.exit(1);
+  throw new Failure(message);
 }
 
 /** Every file under `dir`, relative to it, build outputs left out. */
@@ -128,4 +130,12 @@ function main() {
   }
 }
 
-if (require.main === module) main();
+if (require.main === module) {
+  try {
+    main();
+  } catch (e) {
+    if (!(e instanceof Failure)) throw e;
+    console.error(`generate:sdk: ${e.message}`);
+    process.exitCode = 1;
+  }
+}
