@@ -3,7 +3,7 @@ const js = require("@eslint/js");
 const tseslint = require("typescript-eslint");
 
 module.exports = tseslint.config(
-  { ignores: ["dist/**", "node_modules/**", "bench/results/**", "coverage/**"] },
+  { ignores: ["dist/**", "node_modules/**", "bench/results/**", "coverage/**", "sdk/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -6,6 +6,7 @@
  */
 import { SETTINGS } from "../core/config";
 import { VERSION } from "../version";
+import { nodejsReadme, pythonReadme } from "./readmes";
 import { capsuleAttachmentResource } from "./capsuleAttachment/table";
 import { dataAssetResource } from "./dataAsset/table";
 import {
@@ -15,27 +16,33 @@ import {
   SearchDataAssetsResult,
 } from "./lookups/declaration";
 
+const DESCRIPTION =
+  "Code Ocean data assets — imported from S3 or GCS, captured from runs or Cloud Workstations, shared, archived — and their attachments to capsules and pipelines.";
+
 export const PACKAGE = {
   name: "codeocean",
   displayName: "Code Ocean",
   version: VERSION,
-  description:
-    "Code Ocean data assets — imported from S3 or GCS, captured from runs or Cloud Workstations, shared, archived — and their attachments to capsules and pipelines.",
+  description: DESCRIPTION,
   repository: "https://github.com/codeocean/pulumi-codeocean",
   settings: SETTINGS,
-  /** What each SDK generator needs (scripts/gen-sdk.sh): package names and import paths. */
+  /**
+   * What each SDK generator needs (scripts/gen-sdk.sh): package names and import paths.
+   * `respectSchemaVersion` makes every SDK carry the schema's version (the package's), so the
+   * plugin, the schema and the SDKs share one version (npm run release bumps it).
+   */
   language: {
     nodejs: {
       packageName: "@codeocean/pulumi",
       packageDescription: "A Pulumi package for Code Ocean data assets and their attachments.",
-      readme:
-        "Code Ocean data assets and capsule attachments for Pulumi programs in TypeScript and JavaScript (generated from the package schema of pulumi-codeocean).",
+      readme: nodejsReadme(DESCRIPTION, VERSION),
+      respectSchemaVersion: true,
     },
     python: {
       packageName: "pulumi_codeocean",
-      readme:
-        "Code Ocean data assets and capsule attachments for Pulumi programs in Python (generated from the package schema of pulumi-codeocean).",
+      readme: pythonReadme(DESCRIPTION, VERSION),
       pyproject: { enabled: true },
+      respectSchemaVersion: true,
     },
     go: {
       importBasePath: "github.com/codeocean/pulumi-codeocean/sdk/go/codeocean",

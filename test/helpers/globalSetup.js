@@ -11,13 +11,13 @@ const path = require("path");
 module.exports = async function globalSetup(globalConfig) {
   const patterns = selectedPatterns(globalConfig);
   // Only a run that may include the engine's suites needs the CLI.
-  if (patterns.length && !patterns.some((p) => /e2e|package|yaml/.test(p))) return;
+  if (patterns.length && !patterns.some((p) => /e2e|package|yaml|sdk/.test(p))) return;
   const cliDir = install("install-pulumi-cli.sh");
   // No CLI and no Go to build one: the suites say so themselves (and fail in CI).
   if (!cliDir) return;
   prependToPath(cliDir);
-  // The YAML host only for a run that may include test/e2e/yaml.test.ts.
-  if (patterns.length && !patterns.some((p) => /e2e|yaml/.test(p))) return;
+  // The YAML host only for a run that may include a YAML suite (e2e, the plugin tarball's).
+  if (patterns.length && !patterns.some((p) => /e2e|yaml|package/.test(p))) return;
   const yamlDir = install("install-pulumi-yaml.sh");
   if (yamlDir) process.env.PULUMI_LANGUAGE_YAML_DIR = yamlDir;
 };
