@@ -17,9 +17,8 @@
  *      the Go module proxy serves it (after `go build ./...` and `go vet ./...` pass), and the
  *      tag to push for it (RELEASE.md);
  *    - schema.json, RELEASE.md and SHA256SUMS.
- *    No plugin tarball (`pulumi plugin install resource codeocean <version> --file …`): the
- *    plugin is a Node.js program whose dependencies come with the npm package, and no script
- *    builds a self-contained tarball yet (RELEASE.md says so).
+ *    - pulumi-resource-codeocean-v<version>-linux-amd64.tar.gz: the plugin tarball, for
+ *      `pulumi plugin install resource codeocean <version> --file …` (scripts/plugin-tarball.sh);
  *
  * It leaves committing and tagging to you. Try it in a throwaway clone, as
  * test/sdk/release.test.ts does.
@@ -133,6 +132,9 @@ function main() {
   try {
     // npm pack runs `prepare`, which builds dist/ (the plugin's code) first.
     timed("npm package (npm pack)", () => sh(npm, ["pack", "--silent", "--pack-destination", out]));
+    timed("plugin tarball (scripts/plugin-tarball.sh)", () =>
+      sh("bash", [path.join(root, "scripts", "plugin-tarball.sh"), out]),
+    );
     const nodeSdk = timed("Node.js SDK (tsc)", () => buildNodeSdk(path.join(work, "nodejs")));
     timed("Node.js SDK (npm pack)", () =>
       sh(npm, ["pack", "--silent", "--pack-destination", out], nodeSdk),
@@ -165,11 +167,13 @@ One version for the plugin, the schema and every SDK.
 |---|---|---|
 ${files
   .map((f) => {
+    if (f.startsWith("pulumi-resource-codeocean-"))
+      return `| ${f} | the plugin alone, with its dependencies (needs \`node\` >= 20 on PATH) | \`pulumi plugin install resource codeocean ${version} --file ./${f}\` |`;
     if (f.startsWith("pulumi-codeocean-"))
       return `| ${f} | npm package \`pulumi-codeocean\`: the plugin \`pulumi-resource-codeocean\` and the dynamic resources | \`npm install -g ./${f}\` (the plugin on PATH) |`;
     if (f.startsWith("codeocean-pulumi-"))
       return `| ${f} | Node.js SDK \`@codeocean/pulumi\` | \`npm install ./${f}\` |`;
-    if (f.endsWith(".whl") || f.endsWith(".tar.gz"))
+    if (f.endsWith(".whl") || (f.startsWith("pulumi_codeocean") && f.endsWith(".tar.gz")))
       return `| ${f} | Python SDK \`pulumi_codeocean\` | \`pip install ./${f}\` |`;
     if (f.endsWith(".zip"))
       return `| ${f} | Go SDK \`${modulePath}\`, as the module proxy serves it | tag the commit \`${goTag}\` and push it; then \`go get ${modulePath}@${goVersion}\` |`;
@@ -178,11 +182,6 @@ ${files
   })
   .filter(Boolean)
   .join("\n")}
-
-Not built: a plugin tarball for \`pulumi plugin install resource codeocean ${version} --file …\`.
-The plugin is a Node.js program whose dependencies come with the npm package; no script makes a
-self-contained tarball yet, so install the plugin from the npm package (or name its folder in
-Pulumi.yaml \`plugins.providers\`).
 
 Then: commit the bumped files, tag \`v${version}\` and \`${goTag}\`, push both tags, publish the
 npm tarballs (\`npm publish <file>\`) and the Python files (\`twine upload\`).

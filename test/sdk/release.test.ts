@@ -67,6 +67,7 @@ maybe("npm run release, in a throwaway copy", () => {
         "codeocean-pulumi-" + VERSION + ".tgz",
         `${GO_MODULE.replace(/\//g, "+")}@v${VERSION}.zip`,
         `pulumi-codeocean-${VERSION}.tgz`,
+        `pulumi-resource-codeocean-v${VERSION}-linux-amd64.tar.gz`,
         `pulumi_codeocean-${VERSION}-py3-none-any.whl`,
         `pulumi_codeocean-${VERSION}.tar.gz`,
         "schema.json",
@@ -74,8 +75,10 @@ maybe("npm run release, in a throwaway copy", () => {
     );
     const release = fs.readFileSync(path.join(out, "RELEASE.md"), "utf8");
     expect(release).toContain(`sdk/go/codeocean/v${VERSION}`);
-    expect(release).toContain("Not built: a plugin tarball");
-    expect(fs.readFileSync(path.join(out, "SHA256SUMS"), "utf8").trim().split("\n")).toHaveLength(7);
+    expect(release).toContain(
+      `pulumi plugin install resource codeocean ${VERSION} --file ./pulumi-resource-codeocean-v${VERSION}-linux-amd64.tar.gz`,
+    );
+    expect(fs.readFileSync(path.join(out, "SHA256SUMS"), "utf8").trim().split("\n")).toHaveLength(8);
   });
 
   it("bumps one version everywhere in the copy, and leaves this checkout alone", () => {
