@@ -173,8 +173,8 @@ describe("the YAML quickstart", () => {
     });
   }
 
-  it("its types and property names are the schema's", () => {
-    const blocks = codeBlocks(read(DOC), "yaml").filter((b) => /^resources:/m.test(b));
+  it.each([DOC, "README.md"])("in %s: its types and property names are the schema's", (file) => {
+    const blocks = codeBlocks(read(file), "yaml").filter((b) => /^resources:/m.test(b));
     expect(blocks).toHaveLength(1);
     const program = parseYaml(blocks[0]);
     const resources = program.resources as Record<string, Tree>;
@@ -186,11 +186,14 @@ describe("the YAML quickstart", () => {
     }
     // ${reads.state}: outputs of the resource.
     for (const [, ref, prop] of blocks[0].matchAll(/\$\{(\w+)\.(\w+)\}/g)) {
-      const token = (resources[ref] as Tree).type as string;
-      expect([prop, ["id", ...Object.keys(schema.resources[token].properties)].includes(prop)]).toEqual([
-        prop,
-        true,
-      ]);
+      // A resource's outputs, or a variable's: the result of the function it invokes.
+      const invoked = new RegExp(`^  ${ref}:\\n\\s+fn::invoke:\\n\\s+function: (\\S+)`, "m").exec(
+        blocks[0],
+      )?.[1];
+      const known = resources[ref]
+        ? ["id", ...Object.keys(schema.resources[(resources[ref] as Tree).type as string].properties)]
+        : Object.keys(schema.functions[invoked ?? ""]?.outputs?.properties ?? {});
+      expect([ref, prop, known.includes(prop)]).toEqual([ref, prop, true]);
     }
   });
 });
