@@ -9,6 +9,8 @@ import * as os from "os";
 import * as path from "path";
 import { childEnv, run } from "../package/helpers";
 import { goDir, REPO_ROOT } from "./helpers";
+import { RunningEmulator, startEmulator } from "../../emulator";
+import { writes, YamlProject, yamlHostDir } from "../helpers/yaml";
 
 const VERSION = "0.99.1";
 const GO_MODULE = "github.com/codeocean/pulumi-codeocean/sdk/go/codeocean";
@@ -133,5 +135,61 @@ maybe("npm run release, in a throwaway copy", () => {
       300_000,
     );
     expect(check).toBe("");
+  }, 300_000);
+  /**
+   * The plugin tarball as a user of another language installs it: `pulumi plugin install
+   * --file`, then a YAML program whose Pulumi.yaml names no plugin path — the engine finds the
+   * installed plugin — creates an asset against the emulator, previews with no change and
+   * destroys it.
+   */
+  it("the plugin tarball installs with `pulumi plugin install --file` and serves a YAML program", async () => {
+    if (!yamlHostDir) throw new Error("no YAML language host: scripts/install-pulumi-yaml.sh");
+    const tarball = path.join(out, `pulumi-resource-codeocean-v${VERSION}-linux-amd64.tar.gz`);
+    expect(unzip(tarball, [])).toEqual(
+      expect.arrayContaining([
+        "./pulumi-resource-codeocean",
+        "./node_modules/pulumi-codeocean/dist/provider/faces/plugin/start.js",
+        "./node_modules/pulumi-codeocean/provider/schema.json",
+        "./node_modules/@pulumi/pulumi/package.json",
+        "./node_modules/@grpc/grpc-js/package.json",
+      ]),
+    );
+    let emu: RunningEmulator | undefined;
+    let project: YamlProject | undefined;
+    try {
+      emu = await startEmulator({ port: 0, host: "127.0.0.1", readyAfterMs: 100 });
+      project = await YamlProject.create("installed", {
+        emu,
+        plugin: "installed",
+        program: `
+resources:
+  reads:
+    type: codeocean:index:DataAsset
+    properties:
+      name: reads from the installed plugin
+      mount: reads
+      source:
+        aws:
+          bucket: acme-reads
+          keepOnExternalStorage: true
+`,
+      });
+      await project.ok(["plugin", "install", "resource", "codeocean", VERSION, "--file", tarball]);
+      expect((await project.ok(["plugin", "ls"])).stdout).toMatch(
+        new RegExp(`codeocean\\s+resource\\s+${VERSION.replace(/\./g, "\\.")}`),
+      );
+      await project.ok(["up", "--yes"]);
+      const { deployment } = await project.exportStack();
+      const asset = deployment.resources?.find((r) => r.type === "codeocean:index:DataAsset");
+      expect(emu.admin.asset(asset!.id!)).toMatchObject({ name: "reads from the installed plugin" });
+      emu.admin.clearJournal();
+      await project.ok(["preview", "--expect-no-changes"]);
+      expect(writes(emu)).toEqual([]);
+      await project.ok(["destroy", "--yes"]);
+      expect(emu.admin.asset(asset!.id!)).toMatchObject({ archived: true });
+    } finally {
+      project?.cleanup();
+      await emu?.stop();
+    }
   }, 300_000);
 });
