@@ -2,9 +2,9 @@
  * Everything a provider process holds between calls, in one object built from one
  * configuration (aws-native's provider struct, built in Configure): the settings, the client
  * with its request budget, the readiness schedules and estimate, the metadata-schema cache,
- * the credentials check, cancellation, and the counters benchmarks read. Both resources of a
- * stack share it, since the engine runs them in one process and the server's rate limit
- * counts both. The resources' own helpers (resources/index.ts) are built over it; the core
+ * the credentials check, cancellation, where warnings go, and the counters benchmarks read.
+ * Both resources of a stack share it, since the engine runs them in one process and the
+ * server's rate limit counts both. The resources' own helpers (resources/index.ts) are built over it; the core
  * knows nothing of them. Tests build a fresh one instead of resetting globals.
  */
 import { setMaxListeners } from "events";
@@ -39,6 +39,26 @@ const CPU_CORES = os.cpus().length;
 
 type Env = Record<string, string | undefined>;
 
+/**
+ * What a warning is about: the resource whose call is in flight, or the whole deployment
+ * (a note said once for every resource, which the call that happened to trigger it does not own).
+ */
+export type WarningScope = "resource" | "deployment";
+
+/** Where warnings go; the message is redacted already. */
+export type WarningSink = (message: string, scope: WarningScope) => void;
+
+export interface RuntimeOptions {
+  /**
+   * Where warnings go. By default stderr, which the dynamic-provider host shows to the user as
+   * diagnostics; the plugin face sends them to the engine's Log service instead, since the
+   * engine shows a resource plugin's stderr only as debug messages.
+   */
+  warn?: WarningSink;
+}
+
+const toStderr: WarningSink = (message) => console.error(message);
+
 export class ProviderRuntime {
   /** Undefined when the configuration is incomplete or invalid; `client` then throws why. */
   readonly settings: ProviderSettings | undefined;
@@ -67,8 +87,10 @@ export class ProviderRuntime {
   private credentials: Promise<void> | undefined;
   private plannedCreates = 0;
   private createsStarted = 0;
+  private readonly sink: WarningSink;
 
-  constructor(config?: ConfigSource, env: Env = process.env) {
+  constructor(config?: ConfigSource, env: Env = process.env, options: RuntimeOptions = {}) {
+    this.sink = options.warn ?? toStderr;
     let settings: ProviderSettings | undefined;
     try {
       settings = loadSettings(config, env);
@@ -89,6 +111,14 @@ export class ProviderRuntime {
       asset: scaledSchedule(DEFAULT_POLL_SCHEDULE, factor),
       attach: scaledSchedule(ATTACH_POLL_SCHEDULE, factor),
     };
+  }
+
+  /**
+   * Every warning of the provider goes here, redacted: to the user as a warning, attached by the
+   * plugin face to the resource of the call in flight unless it is about the whole deployment.
+   */
+  warn(message: string, scope: WarningScope = "resource"): void {
+    this.sink(redact(message), scope);
   }
 
   /** The client (and its throttle) for these settings, built on first use. */
@@ -149,10 +179,10 @@ export class ProviderRuntime {
     // A configuration error (e.g. plain http to a remote host) fails the check; an
     // unreachable deployment only skips this optional look-up.
     this.metadataSchema ??= this.client.getCustomMetadataSchema().catch((error: unknown) => {
-      console.error(
-        redact(
-          `pulumi-codeocean: customMetadata not checked against the deployment's schema at preview: ${String(error)}`,
-        ),
+      // One note for every resource that declares customMetadata, not just the first one's.
+      this.warn(
+        `pulumi-codeocean: customMetadata not checked against the deployment's schema at preview: ${String(error)}`,
+        "deployment",
       );
       return undefined;
     });
@@ -170,9 +200,10 @@ export class ProviderRuntime {
     const enginePlaces = 4 * CPU_CORES;
     if (this.plannedCreates === enginePlaces + 1 && this.createsStarted === 0) {
       setImmediate(() =>
-        console.error(
+        this.warn(
           `pulumi-codeocean: this update creates more than ${enginePlaces} data assets, and Pulumi runs ${enginePlaces} operations at once by default (4 × ${CPU_CORES} CPU cores). ` +
             `Each create waits until Code Ocean has imported its asset, so the rest queue behind them: run \`pulumi up --parallel ${Math.max(100, enginePlaces * 4)}\` (or set PULUMI_PARALLEL) unless you already did. The request rate stays shared and bounded either way.`,
+          "deployment",
         ),
       );
     }

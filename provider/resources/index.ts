@@ -15,7 +15,7 @@ export type Providers = ReturnType<typeof createProviders>;
 
 export function createProviders(rt: ProviderRuntime) {
   const client = () => rt.client;
-  const recovery = new CreateRecovery(client, rt.takeOverWindowSeconds);
+  const recovery = new CreateRecovery(client, rt.takeOverWindowSeconds, (m) => rt.warn(m));
   const archived = new ArchivedIndex(client);
   const attachments = new AttachmentIndex(client, rt.confirmDelayMs);
   return {

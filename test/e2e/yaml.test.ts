@@ -681,12 +681,15 @@ outputs:
       expect(emu.admin.journal().filter((e) => e.assetId === asset.id)).toEqual([]);
 
       // Nothing is created twice all the same: the next up takes over the asset the killed run
-      // left. (Its warning reaches the CLI only with --debug: the engine shows a resource
-      // plugin's stderr as debug messages.)
+      // left, and says so in its normal output (no --debug): a warning on that resource, sent
+      // to the engine's Log service, as it shows it where it happens and in its summary.
       emu.admin.clearJournal();
-      const up = await p.up(["--debug"]);
+      const up = await p.up();
       expect(writes(emu)).toEqual([]);
-      expect(up.stdout).toContain(`taking over data asset "${name}" (id ${asset.id}`);
+      const warning = `warning: pulumi-codeocean: taking over data asset "${name}" (id ${asset.id}`;
+      expect(up.stdout).toMatch(/\+ {2}codeocean:index:DataAsset slow created .*warning: /);
+      const diagnostics = up.stdout.slice(up.stdout.indexOf("\nDiagnostics:\n"));
+      expect(diagnostics).toContain(`\n  ${DATA_ASSET} (slow):\n    ${warning}`);
       expect(liveNamed(emu, name).map((a) => a.id)).toEqual([asset.id]);
       const after = (await p.exportStack()).deployment;
       expect(byName(after, "slow")).toMatchObject({ id: asset.id });

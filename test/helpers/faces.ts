@@ -52,6 +52,12 @@ export interface FaceHost extends Host {
 export interface StartOptions {
   env?: NodeJS.ProcessEnv;
   deadlineMs?: number;
+  /**
+   * The plugin face's argument, the engine's address (its Log service receives the warnings:
+   * helpers/fakeEngine.ts). By default a port where nothing listens, so warnings fall back to
+   * stderr, which the host's `output()` holds.
+   */
+  engineAddress?: string;
 }
 
 export interface Face {
@@ -103,7 +109,7 @@ export const PLUGIN_BIN = path.join(REPO_ROOT, "bin", "pulumi-resource-codeocean
 export const PLUGIN: Face = {
   name: "plugin",
   async start(opts = {}) {
-    const proc = await spawnProvider([PLUGIN_BIN, "127.0.0.1:1"], {
+    const proc = await spawnProvider([PLUGIN_BIN, opts.engineAddress ?? "127.0.0.1:1"], {
       cwd: REPO_ROOT,
       env: opts.env,
       stdin: "pipe",

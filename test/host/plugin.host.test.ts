@@ -5,11 +5,13 @@
  * run makes of the same declaration afterwards. (customTimeouts, which only this face receives,
  * are covered face by face in dataAsset.host.test.ts.) The dynamic face has none of these: its
  * host needs the stored `__provider` to run anything, so an import has nothing to run, and
- * its Cancel does nothing.
+ * its Cancel does nothing. And the warnings, which this face sends to the engine's Log service
+ * on the resource's URN (the engine shows a resource plugin's stderr only with --debug).
  */
 import * as grpc from "@grpc/grpc-js";
 import { DIFF, HostCallError } from "../helpers/host";
-import { FaceHost, PLUGIN } from "../helpers/faces";
+import { FaceHost, PLUGIN, PLUGIN_NAMING } from "../helpers/faces";
+import { FakeEngine, startFakeEngine } from "../helpers/fakeEngine";
 import { SEED_IDS, TOKEN, eventually, fastClient, useEmulator } from "../helpers/emulator";
 
 const emu = useEmulator({ readyAfterMs: 50, attachReadyAfterMs: 50 });
@@ -21,8 +23,11 @@ afterEach(async () => {
   for (const h of hosts.splice(0)) await h.stop();
 });
 
-async function plugin(config: Record<string, string> = {}): Promise<FaceHost> {
-  const host = await PLUGIN.start();
+async function plugin(
+  config: Record<string, string> = {},
+  engineAddress?: string,
+): Promise<FaceHost> {
+  const host = await PLUGIN.start({ engineAddress });
   hosts.push(host);
   await host.configure({
     "codeocean:domain": emu.current.url,
@@ -189,7 +194,8 @@ describe("the engine's Cancel", () => {
     expect(created.properties).toMatchObject({ state: "ready", name: declared.name });
     expect(admin().assets()).toHaveLength(1);
     expect(admin().counts()["POST /data_assets"]).toBeUndefined();
-    expect(next.output()).toContain(asset.id);
+    // Its warning names the asset (on stderr: this test's plugin has no engine to log to).
+    await eventually(() => next.output().includes(asset.id));
   });
 
   /**
@@ -217,5 +223,103 @@ describe("the engine's Cancel", () => {
     expect(e).toBeInstanceOf(HostCallError);
     expect((e as HostCallError).message).toMatch(/cancelled the operation/);
     expect(cancelMs).toBeLessThan(2_000);
+  });
+});
+
+describe("warnings: to the engine's Log service, on the URN of the resource they are about", () => {
+  let engine: FakeEngine;
+  beforeEach(async () => {
+    engine = await startFakeEngine();
+  });
+  afterEach(() => engine.stop());
+
+  /** An asset attached to the seeded capsule by someone else (another stack, the web UI). */
+  async function attachedByHand(name: string): Promise<string> {
+    const assetId = await readyAsset(name);
+    const c = fastClient(emu.current);
+    await c.attachDataAssets("capsule", SEED_IDS.capsule, [{ id: assetId }]);
+    c.close();
+    return assetId;
+  }
+
+  it("an attachment found attached already: a WARNING on its URN at create and at delete, nothing on stderr", async () => {
+    const assetId = await attachedByHand("found");
+    const host = await plugin({}, engine.address);
+    const declared = { capsuleId: SEED_IDS.capsule, dataAssetId: assetId };
+    const { inputs } = await host.check("CapsuleAttachment", {}, declared);
+    const created = await host.create("CapsuleAttachment", inputs);
+    expect(created.properties.foundAttached).toBe(true);
+    await eventually(() => engine.logs.length === 1);
+    const urn = PLUGIN_NAMING.urn("CapsuleAttachment");
+    expect(engine.logs).toEqual([
+      {
+        severity: "WARNING",
+        message: expect.stringContaining(
+          `data asset ${assetId} was already attached to capsule ${SEED_IDS.capsule} before this stack attached it`,
+        ),
+        urn,
+        ephemeral: false,
+      },
+    ]);
+
+    await host.delete("CapsuleAttachment", created.id, created.properties);
+    await eventually(() => engine.logs.length === 2);
+    expect(engine.logs[1]).toEqual({
+      severity: "WARNING",
+      message: expect.stringContaining(`left data asset ${assetId} attached to capsule`),
+      urn,
+      ephemeral: false,
+    });
+    expect(
+      admin()
+        .attachments()
+        .filter((a) => a.assetId === assetId),
+    ).toHaveLength(1);
+    expect(host.output()).toBe("");
+  });
+
+  it("a take-over of an interrupted run's asset: a WARNING on the asset's URN, the token redacted", async () => {
+    // The name quotes the token (a careless declaration): the warning, which quotes the name,
+    // must not carry it to the engine.
+    const declared = {
+      name: `run ${TOKEN}`,
+      mount: "leftover",
+      source: { aws: { bucket: "acme-reads", prefix: "left/" } },
+    };
+    const c = fastClient(emu.current);
+    const left = await c.createDataAsset(declared);
+    c.close();
+    await eventually(() => admin().asset(left.id)?.state === "ready");
+    const host = await plugin({}, engine.address);
+    const { inputs, failures } = await host.check("DataAsset", {}, declared);
+    expect(failures).toEqual([]);
+    const created = await host.create("DataAsset", inputs);
+    expect(created.id).toBe(left.id);
+    await eventually(() => engine.logs.length === 1);
+    const [log] = engine.logs;
+    expect(log).toMatchObject({
+      severity: "WARNING",
+      urn: PLUGIN_NAMING.urn("DataAsset"),
+      ephemeral: false,
+    });
+    expect(log.message).toContain(`taking over data asset "run ***" (id ${left.id}`);
+    expect(log.message).not.toContain(TOKEN);
+    expect(host.output()).toBe("");
+  });
+
+  it("when the engine does not take them (gone, or never there), on stderr instead, redacted", async () => {
+    const assetId = await attachedByHand("no engine");
+    await engine.stop();
+    const host = await plugin({}, engine.address);
+    const { inputs } = await host.check(
+      "CapsuleAttachment",
+      {},
+      { capsuleId: SEED_IDS.capsule, dataAssetId: assetId },
+    );
+    const created = await host.create("CapsuleAttachment", inputs);
+    expect(created.properties.foundAttached).toBe(true);
+    await eventually(() => host.output().includes(`data asset ${assetId} was already attached`));
+    expect(engine.logs).toEqual([]);
+    expect(host.output()).not.toContain(TOKEN);
   });
 });

@@ -6,9 +6,14 @@
  * `-v=N`, `--tracing` when asked; none of which we need), a pipe on stdin that it never writes
  * to, and reads stdout one byte at a time up to the first `\n`, trims whitespace and expects a
  * port number (:376-432, parsePort :450-474); it then dials 127.0.0.1:<port>. Everything after
- * that line, on stdout or stderr, is shown to the user as diagnostics — so this process prints
- * nothing on a normal run. To stop the plugin it sends Cancel, closes the connection, SIGINTs
- * the process group and SIGKILLs it 5 s later (:652-682).
+ * that line, on stdout or stderr, is shown only as debug messages (`--debug`, `-v`): the engine
+ * hides the output of every resource plugin but the dynamic-provider hosts (:325-328, :350-352,
+ * isDynamicPluginBinary :805-808), and dumps it to the user only if the plugin exits before the
+ * engine stops it (:772-800). So this process prints nothing on a normal run, and what the
+ * user must see — the provider's warnings — goes to the engine's Log service instead
+ * (engineLog.ts, wired in start.ts; stderr only when that fails). To stop the plugin the engine
+ * sends Cancel, closes the connection, SIGINTs the process group and SIGKILLs it 5 s later
+ * (:652-682).
  */
 import * as fs from "fs";
 import { redact } from "../../core/api/redact";

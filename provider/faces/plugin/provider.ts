@@ -6,9 +6,10 @@
  * read without stored outputs is an import, customTimeouts reach the waits, and the engine's
  * Cancel stops them.
  */
+import { AsyncLocalStorage } from "async_hooks";
 import { CodeOceanError } from "../../core/api/errors";
 import { ConfigSource, loadSettings, SETTINGS } from "../../core/config";
-import { ProviderRuntime } from "../../core/runtime";
+import { ProviderRuntime, WarningSink } from "../../core/runtime";
 import { packageSchema } from "../../declare/schema";
 import { createProviders, Providers } from "../../resources";
 import type { CallOptions } from "../../resources/call";
@@ -22,6 +23,7 @@ import { dataAssetResource } from "../../resources/dataAsset/table";
 import { capsuleAttachmentResource } from "../../resources/capsuleAttachment/table";
 import type { AnyField } from "../../declare/fields";
 import { carriesSecret, sealedInputs, sealedOutputs } from "./secrets";
+import { LogSink, toStderr } from "./engineLog";
 
 type Env = Record<string, string | undefined>;
 
@@ -82,16 +84,27 @@ function checkSettings(news: Props): CheckFailure[] {
 export interface PluginProviderOptions {
   /** The environment the settings fall back to (tests pass their own). */
   env?: Env;
+  /**
+   * Where the provider's warnings go, with the URN of the resource whose call they come from
+   * (start.ts: the engine's Log service). Default: stderr, which the engine shows only with
+   * `--debug`.
+   */
+  warn?: LogSink;
 }
 
 /** The package's PluginProvider: the same resources as the dynamic face, over one runtime per configuration. */
 export function createPluginProvider(options: PluginProviderOptions = {}): PluginProvider {
   const env = options.env ?? process.env;
+  const log = options.warn ?? toStderr;
+  /** The URN of the resource call in flight, wherever its work goes on (awaits, callbacks). */
+  const callUrn = new AsyncLocalStorage<string>();
+  const warn: WarningSink = (message, scope) =>
+    log(message, scope === "resource" ? callUrn.getStore() || undefined : undefined);
   let installed: { runtime: ProviderRuntime; providers: Providers } | undefined;
 
   const install = (config: Props | undefined) => {
     installed?.runtime.close();
-    const runtime = new ProviderRuntime(config && configSource(config), env);
+    const runtime = new ProviderRuntime(config && configSource(config), env, { warn });
     installed = { runtime, providers: createProviders(runtime) };
     return installed;
   };
@@ -101,7 +114,7 @@ export function createPluginProvider(options: PluginProviderOptions = {}): Plugi
   /**
    * Runs one call: the engine's Cancel (or its abandoning the call) stops every wait of the
    * runtime at once — Cancel is final for the process — and errors reach the server as
-   * CodeOceanErrors, their messages redacted there.
+   * CodeOceanErrors, their messages redacted there. Warnings the work gives carry `ctx.urn`.
    */
   async function run<T>(ctx: CallContext, work: (p: Providers) => Promise<T>): Promise<T> {
     const { runtime, providers } = current();
@@ -109,7 +122,7 @@ export function createPluginProvider(options: PluginProviderOptions = {}): Plugi
     if (ctx.signal.aborted) stop();
     ctx.signal.addEventListener("abort", stop, { once: true });
     try {
-      return await work(providers);
+      return await callUrn.run(ctx.urn, () => work(providers));
     } catch (error) {
       if (error instanceof Error && "id" in error && "properties" in error) throw error;
       throw error instanceof CodeOceanError ? error : new CodeOceanError(String(error));

@@ -91,7 +91,7 @@ export function createCapsuleAttachmentProvider({
         onFound: (f) => {
           if (found === undefined && f) {
             foundAttached = true;
-            console.error(
+            rt.warn(
               `pulumi-codeocean: data asset ${inputs.dataAssetId} was already attached to ${kind} ${targetId} before this stack attached it (by another stack, or in the web UI). ` +
                 "It is recorded as found attached (output foundAttached): destroying this resource will leave it attached, so whoever attached it first keeps it.",
             );
@@ -235,7 +235,7 @@ export function createCapsuleAttachmentProvider({
     async delete(id: string, stored: Props = {}): Promise<void> {
       const { kind, targetId, assetId } = parseAttachmentId(id);
       if (resource.withFallbacks(stored).foundAttached) {
-        console.error(
+        rt.warn(
           `pulumi-codeocean: left data asset ${assetId} attached to ${kind} ${targetId}: it was attached there before this stack attached it (foundAttached), so it is not this stack's to take away. Detach it in Code Ocean if nobody needs it.`,
         );
         return;

@@ -33,7 +33,6 @@ import { CodeOceanClient } from "../../core/api/client";
 import { nameQuery } from "../../core/api/search";
 import { CodeOceanError } from "../../core/api/errors";
 import type { DataAsset as RemoteAsset } from "../../core/api/schemas";
-import { redact } from "../../core/api/redact";
 import type { DataAssetInputs } from "./table";
 import { sameSet, sameValue } from "../../declare/fields";
 
@@ -111,7 +110,8 @@ export class CreateRecovery {
   constructor(
     private readonly client: () => CodeOceanClient,
     private readonly windowSeconds: number,
-    private readonly warn: (message: string) => void = (m) => console.error(m),
+    /** The runtime's warnings (ProviderRuntime.warn), which redact and deliver them. */
+    private readonly warn: (message: string) => void,
   ) {}
 
   /** A check saw a new asset of this name: its create will want the same search. */
@@ -164,11 +164,9 @@ export class CreateRecovery {
     this.stackIds.add(pick.id);
     this.taken.set(pick.id, inputs.name);
     this.warn(
-      redact(
-        `pulumi-codeocean: taking over data asset "${pick.name}" (id ${pick.id}, created ${new Date(pick.created * 1000).toISOString()}, state ${pick.state}) instead of creating another: ` +
-          "it matches this declaration exactly and is not in the stack, so an earlier `pulumi up` that was interrupted created it. " +
-          "If it is not this stack's (an identical asset made by hand or by another stack), run `pulumi state delete` on this resource (the asset is left as it is) and set codeocean:takeOverWindowSeconds to 0 before the next `pulumi up`.",
-      ),
+      `pulumi-codeocean: taking over data asset "${pick.name}" (id ${pick.id}, created ${new Date(pick.created * 1000).toISOString()}, state ${pick.state}) instead of creating another: ` +
+        "it matches this declaration exactly and is not in the stack, so an earlier `pulumi up` that was interrupted created it. " +
+        "If it is not this stack's (an identical asset made by hand or by another stack), run `pulumi state delete` on this resource (the asset is left as it is) and set codeocean:takeOverWindowSeconds to 0 before the next `pulumi up`.",
     );
     return pick;
   }
