@@ -56,7 +56,7 @@ const FORBIDDEN = [
 // ---------------------------------------------------------------------------------------
 // Two builds
 
-function compileTree(srcRoot: string, outRoot: string): void {
+export function compileTree(srcRoot: string, outRoot: string): void {
   const options: ts.CompilerOptions = {
     module: ts.ModuleKind.CommonJS,
     target: ts.ScriptTarget.ES2022,
