@@ -56,7 +56,7 @@ let built:
   (Registration & { WithStackCaptures: ReturnType<typeof dataAssetWithStackCaptures> }) | undefined;
 
 /** The built package's DataAsset shim and registered keys (what `DataAsset` passes the SDK), once. */
-function builtRegistration() {
+export function builtRegistration() {
   if (!built) {
     const dir = `${REPO_ROOT}/dist/provider`;
     const { dataAssetResource } = require(`${dir}/resources/dataAsset/table.js`);

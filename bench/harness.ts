@@ -6,7 +6,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
+import { LocalWorkspace, ProjectSettings, Stack } from "@pulumi/pulumi/automation";
 import {
   DEFAULT_EMULATOR_TOKEN,
   EmulatorOptions,
@@ -213,7 +213,15 @@ export interface EngineSession {
   close(): Promise<void>;
 }
 
-export async function engineSession(cliDir: string, emu: RunningEmulator): Promise<EngineSession> {
+/**
+ * A throwaway backend for `emu`'s stacks. Its stacks share one work folder, so one project:
+ * `settings` (by default the dynamic-provider host from PATH and no plugins).
+ */
+export async function engineSession(
+  cliDir: string,
+  emu: RunningEmulator,
+  settings: ProjectSettings = { name: PROJECT, runtime: "nodejs" },
+): Promise<EngineSession> {
   const engine = engineEnv(cliDir, "codeocean-bench-");
   const cwd = process.cwd();
   return {
@@ -228,7 +236,7 @@ export async function engineSession(cliDir: string, emu: RunningEmulator): Promi
           {
             workDir: engine.dir,
             envVars: engine.env,
-            projectSettings: { name: PROJECT, runtime: "nodejs" },
+            projectSettings: settings,
           },
         ),
       );

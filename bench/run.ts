@@ -1,7 +1,7 @@
 /**
  * `npm run bench [-- --quick] [-- --only 2,4] [-- --strict] [-- --note "text"]`
  *
- * Runs the sections of issue 5 in order, prints one table per section and the bars with
+ * Runs the sections of issue 5 (and §7, the native plugin, of issue 20) in order, prints one table per section and the bars with
  * PASS/FAIL, and writes bench/results/<timestamp>.json, bench/results/latest.json and
  * bench/results/latest.md (the README's Performance table). A benchmark, not a test: the exit
  * code is non-zero only when a section could not run to the end (or, with --strict, when a bar
@@ -14,6 +14,7 @@ import { findPulumiCli } from "../scripts/lib/pulumiCli";
 import { runAttachments } from "./attachments";
 import { runEngine } from "./engine";
 import { runManyAssets } from "./manyAssets";
+import { runNativePlugin } from "./nativePlugin";
 import { runPollSchedule } from "./pollSchedule";
 import {
   Bar,
@@ -42,6 +43,7 @@ const SECTIONS: {
   { number: 4, key: "stateWeight", title: "State weight", run: runStateWeight },
   { number: 5, key: "engine", title: "Through the real engine", run: runEngine },
   { number: 6, key: "refresh", title: "Refresh of many assets", run: runRefresh },
+  { number: 7, key: "nativePlugin", title: "Native plugin", run: runNativePlugin },
 ];
 
 interface Args {
@@ -62,7 +64,7 @@ function parseArgs(argv: string[]): Args {
     else if (a === "--only" || a.startsWith("--only=")) {
       const value = a.includes("=") ? a.slice(a.indexOf("=") + 1) : argv[++i];
       if (!value)
-        throw new UsageError("--only needs a section: 1-6 or a name, e.g. --only 2,manyAssets");
+        throw new UsageError("--only needs a section: 1-7 or a name, e.g. --only 2,manyAssets");
       args.only = new Set(
         value.split(",").map((v) => {
           const s = SECTIONS.find(
@@ -70,7 +72,7 @@ function parseArgs(argv: string[]): Args {
           );
           if (!s)
             throw new UsageError(
-              `unknown section "${v}"; use 1-6 or ${SECTIONS.map((x) => x.key).join(", ")}`,
+              `unknown section "${v}"; use 1-7 or ${SECTIONS.map((x) => x.key).join(", ")}`,
             );
           return s.number;
         }),
@@ -78,7 +80,7 @@ function parseArgs(argv: string[]): Args {
     } else if (a === "--note") args.note = argv[++i];
     else if (a === "--help" || a === "-h") {
       console.log(
-        "npm run bench [-- --quick] [--only <1-6|name>[,…]] [--strict] [--note <text>]\n" +
+        "npm run bench [-- --quick] [--only <1-7|name>[,…]] [--strict] [--note <text>]\n" +
           SECTIONS.map((s) => `  ${s.number}  ${s.key}: ${s.title}`).join("\n"),
       );
       process.exit(0);

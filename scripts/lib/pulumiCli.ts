@@ -81,7 +81,12 @@ export function engineEnv(cliDir: string, prefix = "codeocean-engine-"): EngineE
  * engine takes the one it finds on PATH and warns "using pulumi-resource-pulumi-nodejs from
  * $PATH" once per plugin load (three times in an up + destroy).
  */
-export function projectSettings(name: string, programDir = REPO_ROOT): ProjectSettings {
+export function projectSettings(
+  name: string,
+  programDir = REPO_ROOT,
+  /** More project plugins (a name and the folder holding its `pulumi-resource-<name>`). */
+  moreProviders: { name: string; path: string }[] = [],
+): ProjectSettings {
   const pulumiPkg = path.dirname(
     require.resolve("@pulumi/pulumi/package.json", { paths: [programDir] }),
   );
@@ -96,6 +101,7 @@ export function projectSettings(name: string, programDir = REPO_ROOT): ProjectSe
         // The native plugin, for programs using pulumi-codeocean/native (bin/ holds
         // pulumi-resource-codeocean, which runs the built dist/).
         { name: "codeocean", path: path.join(REPO_ROOT, "bin") },
+        ...moreProviders,
       ],
     },
   };

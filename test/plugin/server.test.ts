@@ -9,7 +9,7 @@ import * as grpc from "@grpc/grpc-js";
 import * as providerPb from "@pulumi/pulumi/proto/provider_pb";
 import * as pluginPb from "@pulumi/pulumi/proto/plugin_pb";
 import { registerSecret } from "../../provider/core/api/redact";
-import { serve, type PluginServer } from "../../provider/faces/plugin/server";
+import { serve, shutDown, SETTLE_MS, type PluginServer } from "../../provider/faces/plugin/server";
 import {
   appendStructFields,
   readStructFields,
@@ -839,6 +839,58 @@ describe("cancellation", () => {
     expect(ctx.signal.aborted).toBe(true);
     expect(Date.now() - t0).toBeLessThan(1000);
     await creating;
+  });
+
+  describe("shutDown", () => {
+    /** A server whose graceful shutdown never calls back, as grpc-js's with a just-dropped connection. */
+    const stuck = () => {
+      const forced: number[] = [];
+      return { forced, tryShutdown: () => undefined, forceShutdown: () => forced.push(Date.now()) };
+    };
+
+    it("with nothing in flight, waits only SETTLE_MS for a graceful shutdown that never ends", async () => {
+      const server = stuck();
+      const t0 = Date.now();
+      await shutDown(server, Promise.resolve(), 3000);
+      expect(Date.now() - t0).toBeGreaterThanOrEqual(SETTLE_MS - 5);
+      expect(Date.now() - t0).toBeLessThan(1000);
+      expect(server.forced).toHaveLength(1);
+    });
+
+    it("lets calls in flight answer until the grace, then forces", async () => {
+      const server = stuck();
+      let idle!: () => void;
+      const t0 = Date.now();
+      const closing = shutDown(server, new Promise<void>((r) => (idle = r)), 300);
+      await new Promise((r) => setTimeout(r, 150));
+      expect(server.forced).toEqual([]);
+      await closing;
+      expect(Date.now() - t0).toBeGreaterThanOrEqual(295);
+      expect(server.forced).toHaveLength(1);
+      idle();
+    });
+
+    it("the last call in flight finishing ends the wait", async () => {
+      const server = stuck();
+      let idle!: () => void;
+      const t0 = Date.now();
+      const closing = shutDown(server, new Promise<void>((r) => (idle = r)), 3000);
+      setTimeout(idle, 50);
+      await closing;
+      expect(Date.now() - t0).toBeLessThan(1000);
+      expect(server.forced).toHaveLength(1);
+    });
+
+    it("does not force a graceful shutdown that completes", async () => {
+      const forced: number[] = [];
+      await shutDown(
+        { tryShutdown: (cb) => cb(), forceShutdown: () => forced.push(1) },
+        Promise.resolve(),
+        3000,
+      );
+      await new Promise((r) => setTimeout(r, SETTLE_MS + 20));
+      expect(forced).toEqual([]);
+    });
   });
 });
 

@@ -33,6 +33,7 @@ function timeoutSeconds(timeout: number): number | undefined {
 export class Session {
   private cancelled?: Error;
   private readonly inFlight = new Set<AbortController>();
+  private idleWaiters: (() => void)[] = [];
   private functionTokens?: Set<string>;
 
   constructor(readonly provider: PluginProvider) {}
@@ -41,6 +42,12 @@ export class Session {
   cancel(reason: string): void {
     this.cancelled ??= abortReason(reason);
     for (const controller of this.inFlight) controller.abort(this.cancelled);
+  }
+
+  /** Resolves once no call is in flight (at once when none is). */
+  idle(): Promise<void> {
+    if (this.inFlight.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
   /** Runs `fn` with a CallContext whose signal Cancel, shutdown or the caller aborts. */
@@ -65,6 +72,7 @@ export class Session {
     } finally {
       this.inFlight.delete(controller);
       call.off("cancelled", onCallCancelled);
+      if (this.inFlight.size === 0) for (const wake of this.idleWaiters.splice(0)) wake();
     }
   }
 
