@@ -7,6 +7,7 @@
  * message once, without a stack; a misspelt property names the likely one; a missing capsule
  * at attach time says what to check.
  */
+import * as fs from "fs";
 import type * as pulumi from "@pulumi/pulumi";
 import type { EngineEvent, OpType } from "@pulumi/pulumi/automation";
 import { spawn } from "child_process";
@@ -38,6 +39,11 @@ function changes(events: EngineEvent[]) {
       diffs: differing(m.old?.inputs, m.new?.inputs),
     }));
 }
+
+/** Whether this @pulumi/pulumi's dynamic-provider host returns the inputs a read gives it. */
+const HOST_RETURNS_READ_INPUTS = /read\(call[\s\S]*?setInputs[\s\S]*?\n {4}(async )?\w+\(call/.test(
+  fs.readFileSync(require.resolve("@pulumi/pulumi/cmd/dynamic-provider/index.js"), "utf8"),
+);
 
 describeWithEngine("the preview is the truth", () => {
   let emu: RunningEmulator;
@@ -122,7 +128,12 @@ describeWithEngine("the preview is the truth", () => {
     await t.stack.refresh();
     const events: EngineEvent[] = [];
     await t.stack.preview({ onEvent: (e) => events.push(e) });
-    expect(changes(events)).toEqual([{ name: "reference", op: "update", diffs: ["tags"] }]);
+    // The property list comes from the inputs a refresh stored; a dynamic-provider host that
+    // drops a read's inputs (the peer floor, 3.139) leaves the engine nothing to list.
+    const diffs = HOST_RETURNS_READ_INPUTS ? ["tags"] : [];
+    // Each step once (with that floor, the engine sends the step's pre-event twice).
+    const steps = [...new Map(changes(events).map((c) => [JSON.stringify(c), c])).values()];
+    expect(steps).toEqual([{ name: "reference", op: "update", diffs }]);
     await t.stack.up();
   });
 
