@@ -46,7 +46,10 @@ export async function modelRun(
   Math.random = seeded(seed);
   try {
     const t0 = Date.now();
-    const bucket = new RateLimiter({ ...server, retryAfter: true }, () => Date.now());
+    const { requestsPerSecond, burst } = server;
+    const bucket = new RateLimiter({ requestsPerSecond, burst, retryAfter: true }, () =>
+      Date.now(),
+    );
     let calls = 0;
     const request = async (): Promise<number> => {
       for (let retry = 0; ; retry++) {
