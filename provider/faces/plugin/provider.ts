@@ -17,7 +17,7 @@ import * as lookups from "../../resources/lookups";
 import { SearchDataAssetsArgs } from "../../resources/lookups/declaration";
 import { PACKAGE } from "../../resources/package";
 import { PROVIDER_KEY } from "../../resources/partialFailure";
-import { closest } from "../../declare/validate";
+import { closest, UNKNOWN } from "../../declare/validate";
 import type { CallContext, CheckFailure, PluginProvider, Props, ResourceMethods } from "./types";
 import { dataAssetResource } from "../../resources/dataAsset/table";
 import { capsuleAttachmentResource } from "../../resources/capsuleAttachment/table";
@@ -27,7 +27,6 @@ import { LogSink, toStderr } from "./engineLog";
 
 type Env = Record<string, string | undefined>;
 
-const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 const SETTING_NAMES = Object.keys(SETTINGS);
 
 /**

@@ -15,8 +15,7 @@ import type { AnyField } from "../../declare/fields";
 import type { Node } from "../../declare/types";
 import { SECRET_SIG, SIG_KEY } from "./struct";
 import type { Props } from "./types";
-
-const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+import { UNKNOWN } from "../../declare/validate";
 
 const isObject = (v: unknown): v is Props =>
   typeof v === "object" && v !== null && !Array.isArray(v);

@@ -27,7 +27,7 @@ import type { Props } from "./types";
 export type { Props };
 
 /** The engine's "value not known yet" (preview), sent as a plain string. */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+export { UNKNOWN } from "../../declare/validate";
 
 /** The key and value that mark a `{ [SIG]: SECRET_SIG, value }` secret envelope. */
 export const SIG_KEY = "4dabf18193072939515e22adb298388d";
