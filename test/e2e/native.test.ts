@@ -31,7 +31,7 @@ import {
   STACK,
   fixtureProgram,
 } from "../fixtures/upgrade-0.1.0/program";
-import { cliDir, describeWithEngine, newStack } from "../helpers/engine";
+import { cliDir, describeWithEngine, newStack, readBackend } from "../helpers/engine";
 
 // The package as a user installs it (the repo links itself as node_modules/pulumi-codeocean).
 const codeocean: typeof import("pulumi-codeocean") = require("pulumi-codeocean");
@@ -63,15 +63,6 @@ const DYNAMIC = [
   "pulumi-nodejs:dynamic/codeocean:CapsuleAttachment",
 ];
 const NATIVE = ["codeocean:index:DataAsset", "codeocean:index:CapsuleAttachment"];
-
-/** Every file of a file:// backend, concatenated (the state as it sits on disk). */
-const backendText = (dir: string): string =>
-  fs
-    .readdirSync(path.join(dir, "backend"), { recursive: true, encoding: "utf8" })
-    .map((f) => path.join(dir, "backend", f))
-    .filter((f) => fs.statSync(f).isFile())
-    .map((f) => fs.readFileSync(f, "utf8"))
-    .join("\n");
 
 /** Steps that are not "same", or "same" with differences. */
 const changed = (events: EngineEvent[]) =>
@@ -147,7 +138,7 @@ describeWithEngine("the plugin's classes: a dynamic stack moves over by alias", 
       .map((r) => r.type);
     expect(providers).toEqual(["pulumi:providers:codeocean"]);
     // The GCP client secret stays encrypted (the export shows it decrypted: read the backend).
-    expect(backendText(engine.dir)).not.toContain("gcp-upgrade-fixture-secret-5e1d");
+    expect(readBackend(engine.dir)).not.toContain("gcp-upgrade-fixture-secret-5e1d");
     expect(JSON.stringify(await stack.exportStack())).toContain('"plaintext":"\\"gcp-upgrade');
   });
 

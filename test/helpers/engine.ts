@@ -64,18 +64,7 @@ export async function newStack(
     "codeocean:retryDelayScale": { value: "0.1" },
     ...Object.fromEntries(Object.entries(config).map(([k, v]) => [k, { value: v }])),
   });
-  const backendText = () => {
-    const out: string[] = [];
-    const walk = (d: string) => {
-      for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-        const p = path.join(d, e.name);
-        if (e.isDirectory()) walk(p);
-        else out.push(fs.readFileSync(p, "utf8"));
-      }
-    };
-    walk(path.join(engine.dir, "backend"));
-    return out.join("\n");
-  };
+  const backendText = () => readBackend(engine.dir);
   return {
     stack,
     engine,
@@ -97,4 +86,18 @@ export function writeCalls(counts: Record<string, number>): Record<string, numbe
       ([route]) => !route.startsWith("GET ") && !route.endsWith("/search"),
     ),
   );
+}
+
+/** Every file of the file:// backend under `dir`, concatenated (the state as it sits on disk). */
+export function readBackend(dir: string): string {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else out.push(fs.readFileSync(p, "utf8"));
+    }
+  };
+  walk(path.join(dir, "backend"));
+  return out.join("\n");
 }
